@@ -1,0 +1,74 @@
+# SIPAS dashboard — developer and CI entry points (GNU make). `make help` lists the targets.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.stamp
+SIPAS_DB ?= data/sipas.duckdb
+CHROMIUM_PATH ?= /usr/bin/chromium
+export SIPAS_DB CHROMIUM_PATH
+
+.PHONY: help venv db run test lint format clean bench check-chromium
+
+help:
+	@echo "make venv    create/refresh .venv from requirements*.txt (only when they change)"
+	@echo "make db      build the demo database $(SIPAS_DB) if it is missing"
+	@echo "make run     start the dashboard on http://localhost:$${PORT:-8501}"
+	@echo "make test    ruff check + ruff format --check + the whole pytest suite (needs $(CHROMIUM_PATH))"
+	@echo "make lint    ruff check + ruff format --check"
+	@echo "make format  sort imports and format the code with ruff"
+	@echo "make clean   remove data/sipas.duckdb and caches"
+	@echo "make bench   performance benchmark (not yet implemented)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+db: $(SIPAS_DB)
+
+# Order-only on the venv: a refreshed venv must not trigger a rebuild of an existing database.
+$(SIPAS_DB): | $(STAMP)
+	@mkdir -p "$(dir $@)"
+	$(PY) -m data.demo --db "$@"
+
+run: venv db
+	$(PY) -m streamlit run app.py --server.port $${PORT:-8501} --server.headless true \
+		--browser.gatherUsageStats false
+
+check-chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+		echo "ERROR: Chromium not found at $(CHROMIUM_PATH); the e2e tests need it." >&2; \
+		echo "       Run .ci/run (installs it), or: sudo apt-get install chromium" >&2; \
+		echo "       (or point CHROMIUM_PATH at another Chromium binary)." >&2; \
+		exit 1; \
+	fi
+
+test: check-chromium venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -q
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff check --select I --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -f data/sipas.duckdb data/sipas.duckdb.wal
+	rm -rf .pytest_cache .ruff_cache .hypothesis tests/e2e/artifacts
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+bench:
+	@echo "not yet implemented (issue 7)" >&2
+	@exit 1

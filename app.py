@@ -1,0 +1,40 @@
+"""SIPAS dashboard entry point: page config, global filters, navigation over `views/` (see README: why not `pages/`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data import db
+from ui.i18n import t
+from ui.state import sidebar_filters
+
+PAGES = [
+    ("views/overview.py", "overview", "nav.overview"),
+    ("views/map.py", "map", "nav.map"),
+    ("views/trends.py", "trends", "nav.trends"),
+    ("views/dimensions.py", "dimensions", "nav.dimensions"),
+    ("views/profile.py", "profile", "nav.profile"),
+    ("views/compare.py", "compare", "nav.compare"),
+    ("views/data_catalogue.py", "data", "nav.data"),
+    ("views/methodology.py", "methodology", "nav.methodology"),
+]
+
+
+def main() -> None:
+    """Run one script pass: configure, render the filters, then the chosen page."""
+    st.set_page_config(page_title="SIPAS", layout="wide", initial_sidebar_state="expanded")
+    lang = st.session_state.get("lang", st.query_params.get("lang", "vi"))
+    lang = lang if lang in ("vi", "en") else "vi"
+    if not db.db_path().exists():
+        st.error(t("common.no_database", lang, path=str(db.db_path())))
+        st.stop()
+    filters = sidebar_filters()
+    pages = [
+        st.Page(path, title=t(key, filters.lang), url_path=url, default=(url == "overview"))
+        for path, url, key in PAGES
+    ]
+    st.sidebar.caption(t("common.app_caption", filters.lang))
+    st.navigation(pages, position="sidebar").run()
+
+
+main()

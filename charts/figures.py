@@ -1,0 +1,144 @@
+"""Pure plotly builders: tidy DataFrame + texts -> go.Figure. No Streamlit, no SQL, nothing fetched online.
+
+Texts (titles, axis labels, hover labels) are passed in already translated; numbers in hover text are
+pre-formatted by the caller so Vietnamese formatting (84,50%) is kept.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.palette import BASE, BREAK_LINE, FONT, HIGHLIGHT, TARGET, element_colour
+
+TARGET_LEVEL = 80.0
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.0, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 70, "b": 40},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        uirevision="keep",
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#cccccc")
+    fig.update_yaxes(gridcolor="#eeeeee", linecolor="#cccccc")
+    return fig
+
+
+def ranked_bars(
+    frame: pd.DataFrame, title: str, subtitle: str, value_label: str, highlight: str | None, target_label: str
+) -> go.Figure:
+    """Horizontal bars of `value` with CI whiskers per unit (`label`, `unit_id`, `ci_low`, `ci_high`, `hover`)."""
+    data = frame.sort_values("value")
+    colours = [HIGHLIGHT if u == highlight else BASE for u in data["unit_id"]]
+    fig = go.Figure(
+        go.Bar(
+            x=data["value"],
+            y=data["label"],
+            orientation="h",
+            marker_color=colours,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": data["ci_high"] - data["value"],
+                "arrayminus": data["value"] - data["ci_low"],
+                "color": "#333333",
+                "thickness": 1,
+            },
+            customdata=data[["unit_id"]],
+            hovertext=data["hover"],
+            hoverinfo="text",
+            name=value_label,
+        )
+    )
+    fig.add_vline(x=TARGET_LEVEL, line_dash="dash", line_color=TARGET, annotation_text=target_label)
+    lo = max(0.0, float(data["ci_low"].min(skipna=True) if data["ci_low"].notna().any() else 60.0) - 3)
+    fig.update_xaxes(range=[lo, 100], title=value_label)
+    return _layout(fig, title, subtitle, height=max(420, 16 * len(data) + 120))
+
+
+def trend_lines(
+    frame: pd.DataFrame, title: str, subtitle: str, value_label: str, breaks: list[tuple[float, str]]
+) -> go.Figure:
+    """Lines with CI bands per series (`series`, `year`, `value`, `ci_low`, `ci_high`, `hover`), with
+    vertical markers at the methodology / geography breaks."""
+    fig = go.Figure()
+    for k, (series, data) in enumerate(frame.groupby("series", sort=False)):
+        data = data.sort_values("year")
+        colour = HIGHLIGHT if k == 0 else BASE
+        fig.add_trace(
+            go.Scatter(
+                x=list(data["year"]) + list(data["year"])[::-1],
+                y=list(data["ci_high"]) + list(data["ci_low"])[::-1],
+                fill="toself", fillcolor=colour, opacity=0.15, line={"width": 0},
+                hoverinfo="skip", showlegend=False,
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=data["year"], y=data["value"], mode="lines+markers", name=str(series),
+                line={"color": colour, "width": 3 if k == 0 else 2}, hovertext=data["hover"], hoverinfo="text",
+            )
+        )  # fmt: skip
+    for position, label in breaks:
+        fig.add_vline(x=position, line_dash="dot", line_color=BREAK_LINE)
+        fig.add_annotation(x=position, y=1.0, yref="paper", text=label, showarrow=False, xanchor="left",
+                           font={"size": 11, "color": BREAK_LINE})  # fmt: skip
+    fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
+    fig.update_xaxes(dtick=1, title=None)
+    fig.update_yaxes(title=value_label)
+    return _layout(fig, title, subtitle)
+
+
+def component_bars(frame: pd.DataFrame, title: str, subtitle: str, value_label: str) -> go.Figure:
+    """Bars per index component (`index_code`, `label`, `value`, `ci_low`, `ci_high`, `hover`), grouped by
+    `series` when given (units being compared); colours keep their meaning across pages."""
+    fig = go.Figure()
+    series_list = frame["series"].unique() if "series" in frame else [None]
+    for series in series_list:
+        data = frame if series is None else frame[frame["series"] == series]
+        fig.add_trace(
+            go.Bar(
+                x=data["label"], y=data["value"], name=str(series) if series is not None else value_label,
+                marker_color=[element_colour(c) for c in data["index_code"]] if len(series_list) == 1 else None,
+                error_y={"type": "data", "symmetric": False, "array": data["ci_high"] - data["value"],
+                         "arrayminus": data["value"] - data["ci_low"], "color": "#333333", "thickness": 1},
+                hovertext=data["hover"], hoverinfo="text",
+            )
+        )  # fmt: skip
+    fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
+    values = frame["ci_low"].dropna()
+    fig.update_yaxes(range=[max(0.0, (values.min() if len(values) else 60.0) - 5), 100], title=value_label)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    return _layout(fig, title, subtitle)
+
+
+def centroid_map(
+    frame: pd.DataFrame, islands: pd.DataFrame, title: str, subtitle: str, value_label: str
+) -> go.Figure:
+    """Offline point map: provinces at their centroids (`lon`, `lat`, `value`, `label`, `hover`), coloured
+    by value, on plain lon/lat axes (no tiles, no topojson); island groups drawn and named (`islands`)."""
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["lon"], y=frame["lat"], mode="markers",
+            marker={"size": 14, "color": frame["value"], "colorscale": "Viridis", "showscale": True,
+                    "colorbar": {"title": {"text": value_label}}, "line": {"width": 0.5, "color": "#333"}},
+            hovertext=frame["hover"], hoverinfo="text", customdata=frame[["unit_id"]], name=value_label,
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=islands["lon"], y=islands["lat"], mode="markers+text", text=islands["label"],
+            textposition="middle right", marker={"symbol": "diamond", "size": 9, "color": "#333333"},
+            hoverinfo="text", hovertext=islands["label"], showlegend=False,
+        )
+    )  # fmt: skip
+    fig.update_xaxes(range=[101.5, 118.5], showticklabels=False, visible=False)
+    fig.update_yaxes(range=[7.5, 23.8], scaleanchor="x", scaleratio=1, showticklabels=False, visible=False)
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, subtitle, height=720)

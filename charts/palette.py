@@ -1,0 +1,27 @@
+"""One colour scheme for every page (Okabe–Ito, colour-blind safe): the same meaning keeps its colour."""
+
+from __future__ import annotations
+
+ELEMENT_COLOURS = {
+    "access": "#0072B2",
+    "procedure": "#E69F00",
+    "civil_servant": "#009E73",
+    "result": "#CC79A7",
+    "feedback": "#D55E00",
+    "policy_info": "#56B4E9",
+    "policy_participation": "#F0E442",
+    "policy_quality": "#999999",
+    "policy_outcome": "#882255",
+}
+DOMAIN_COLOURS = {"policy": "#56B4E9", "service": "#0072B2", "overall": "#000000"}
+HIGHLIGHT = "#D55E00"
+BASE = "#7F8C9A"
+TARGET = "#009E73"
+BREAK_LINE = "#555555"
+FONT = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+
+
+def element_colour(index_code: str) -> str:
+    """Colour of an index code such as 'element:access' or 'domain:policy'."""
+    name = index_code.split(":", 1)[-1]
+    return ELEMENT_COLOURS.get(name) or DOMAIN_COLOURS.get(name, BASE)

@@ -1,0 +1,67 @@
+"""DuckDB connections and schema management: the only module that opens database files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = Path(__file__).resolve().parent
+DEFAULT_DB_PATH = DATA_DIR / "sipas.duckdb"
+SCHEMA_FILE = DATA_DIR / "schema.sql"
+SCHEMA_VERSION = 1
+
+
+def db_path() -> Path:
+    """The database the app reads: `$SIPAS_DB` if set, else `data/sipas.duckdb`."""
+    return Path(os.environ.get("SIPAS_DB", str(DEFAULT_DB_PATH)))
+
+
+def shared_dir() -> Path:
+    """Read-only shared material: `$SIPAS_SHARED_DIR` if set, else `../shared` beside the repository."""
+    return Path(os.environ.get("SIPAS_SHARED_DIR", str(REPO_ROOT.parent / "shared")))
+
+
+def connect_read_only(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open an existing database read-only (many readers may do so at once)."""
+    target = Path(path) if path is not None else db_path()
+    if not target.exists():
+        raise FileNotFoundError(
+            f"SIPAS database not found: {target} (run `make run` or `python -m data.demo`)"
+        )
+    return duckdb.connect(str(target), read_only=True)
+
+
+def connect_write(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open (or create) a database for writing and make sure the schema exists."""
+    con = duckdb.connect(str(path))
+    create_schema(con)
+    return con
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """First row of a query, with the result drained (DuckDB 2 results stream and own the connection)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:
+    """First column of the first row (None when there is no row)."""
+    row = one(con, sql, params)
+    return row[0] if row else None
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of `schema.sql` if missing and record the schema version once."""
+    con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+    if scalar(con, "SELECT count(*) FROM schema_version") == 0:
+        con.execute(
+            "INSERT INTO schema_version (version, note) VALUES (?, ?)", [SCHEMA_VERSION, "initial schema"]
+        )
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Highest schema version recorded in the database."""
+    return int(scalar(con, "SELECT max(version) FROM schema_version"))

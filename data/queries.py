@@ -1,0 +1,149 @@
+"""Named, parameterised queries. Heavy aggregation happens here, in DuckDB; `analysis/` gets small frames.
+
+Unit levels are chosen from a fixed whitelist (never from user text), and every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+# Unit level -> SQL expression giving the unit of a respondent `r` (joined with its province `pu`
+# and, for the 2025 geography of a pre-2025 wave, the province crosswalk `cw`).
+UNIT_EXPRESSIONS: dict[str, str] = {
+    "national": "'VN'",
+    "region": "pu.region_id",
+    "province": "r.province_id",
+    "district": "r.district_id",
+    "commune": "r.commune_id",
+    "agency": "r.agency_id",
+    "province34": "coalesce(cw.new_unit_id, r.province_id)",
+}
+BREAKDOWNS = ("sex", "age_group", "ethnicity", "education", "area", "service_field", "channel")
+
+
+def _unit_sql(level: str) -> str:
+    try:
+        return UNIT_EXPRESSIONS[level]
+    except KeyError:
+        raise ValueError(
+            f"unknown unit level {level!r}; expected one of {sorted(UNIT_EXPRESSIONS)}"
+        ) from None
+
+
+def _group_sql(breakdown: str | None) -> str:
+    if breakdown is None:
+        return "NULL::VARCHAR"
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}; expected one of {BREAKDOWNS}")
+    return f"r.{breakdown}"
+
+
+_FROM = """
+    FROM answer a
+    JOIN respondent r ON r.year = a.year AND r.resp_no = a.resp_no
+    JOIN survey_wave s ON s.year = a.year
+    JOIN methodology_item m ON m.methodology_id = s.methodology_id AND m.item_code = a.item_code
+    LEFT JOIN admin_unit pu ON pu.unit_id = r.province_id
+    LEFT JOIN unit_crosswalk cw ON cw.old_unit_id = r.province_id AND cw.new_unit_id LIKE 'P34-%'
+"""
+
+
+def psu_item_stats(
+    con: duckdb.DuckDBPyConnection, year: int, level: str, breakdown: str | None = None
+) -> pd.DataFrame:
+    """Per unit x group x stratum x PSU x item: n_valid, w_valid = Σw·valid, w_pos = Σw·positive.
+
+    valid = answer within the item's scale and not a missing code; positive = valid and within
+    [positive_min, positive_max] (for satisfaction items: "satisfied").
+    """
+    sql = f"""
+        SELECT {_unit_sql(level)} AS unit_id, {_group_sql(breakdown)} AS grp,
+               r.stratum_id, r.psu_id, a.item_code,
+               count(*) AS n_valid,
+               sum(r.weight) AS w_valid,
+               sum(r.weight) FILTER (WHERE a.value BETWEEN m.positive_min AND m.positive_max) AS w_pos
+        {_FROM}
+        WHERE a.year = ?
+          AND a.value BETWEEN m.scale_min AND m.scale_max
+          AND NOT list_contains(m.missing_codes, a.value)
+        GROUP BY ALL
+    """
+    frame = con.execute(sql, [year]).df()
+    frame["w_pos"] = frame["w_pos"].fillna(0.0)
+    return frame.dropna(subset=["unit_id"])
+
+
+def respondent_totals(
+    con: duckdb.DuckDBPyConnection, year: int, level: str, breakdown: str | None = None
+) -> pd.DataFrame:
+    """Per unit x group: respondents n, Σw, Σw², number of PSUs and strata."""
+    sql = f"""
+        SELECT {_unit_sql(level)} AS unit_id, {_group_sql(breakdown)} AS grp,
+               count(*) AS n, sum(r.weight) AS sum_w, sum(r.weight * r.weight) AS sum_w2,
+               count(DISTINCT r.psu_id) AS n_psu, count(DISTINCT r.stratum_id) AS n_strata
+        FROM respondent r
+        LEFT JOIN admin_unit pu ON pu.unit_id = r.province_id
+        LEFT JOIN unit_crosswalk cw ON cw.old_unit_id = r.province_id AND cw.new_unit_id LIKE 'P34-%'
+        WHERE r.year = ?
+        GROUP BY ALL
+    """
+    return con.execute(sql, [year]).df().dropna(subset=["unit_id"])
+
+
+def waves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """All survey waves with their methodology and geography."""
+    return con.execute("SELECT * FROM survey_wave ORDER BY year").df()
+
+
+def methodology_tree(
+    con: duckdb.DuckDBPyConnection, methodology_id: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(components, items) of one methodology, in file order."""
+    components = con.execute(
+        "SELECT * FROM methodology_component WHERE methodology_id = ? ORDER BY position", [methodology_id]
+    ).df()
+    items = con.execute(
+        "SELECT * FROM methodology_item WHERE methodology_id = ? ORDER BY position", [methodology_id]
+    ).df()
+    return components, items
+
+
+def units(
+    con: duckdb.DuckDBPyConnection, level: str | None = None, geo_version: str | None = None
+) -> pd.DataFrame:
+    """Administrative units, optionally filtered by level and geography version."""
+    return con.execute(
+        "SELECT * FROM admin_unit WHERE (? IS NULL OR level = ?) AND (? IS NULL OR geo_version IN (?, 'any')) "
+        "ORDER BY unit_id",
+        [level, level, geo_version, geo_version],
+    ).df()
+
+
+def published_values(
+    con: duckdb.DuckDBPyConnection, year: int | None = None, unit_id: str | None = None
+) -> pd.DataFrame:
+    """Published figures with their sources."""
+    return con.execute(
+        "SELECT p.*, u.name_vi, u.name_en, u.level FROM published_value p LEFT JOIN admin_unit u USING (unit_id) "
+        "WHERE (? IS NULL OR p.year = ?) AND (? IS NULL OR p.unit_id = ?) ORDER BY p.year, p.unit_id, p.index_code",
+        [year, year, unit_id, unit_id],
+    ).df()
+
+
+def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The import log, newest first."""
+    return con.execute("SELECT * FROM import_log ORDER BY imported_at DESC").df()
+
+
+def wave_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per wave: methodology, geography, kind of data, respondents, provinces and PSUs covered."""
+    return con.execute(
+        """
+        SELECT s.year, s.methodology_id, s.geo_version, s.data_kind,
+               count(r.resp_no) AS respondents, count(DISTINCT r.province_id) AS provinces,
+               count(DISTINCT r.psu_id) AS psus
+        FROM survey_wave s LEFT JOIN respondent r ON r.year = s.year
+        GROUP BY ALL ORDER BY s.year
+        """
+    ).df()

@@ -1,0 +1,78 @@
+"""Overview (Tổng quan): where the chosen unit stands this year, and the national picture."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.figures import ranked_bars
+from ui import components, views
+from ui import data_access as da
+from ui.i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
+from ui.state import current
+
+filters = current()
+lang = filters.lang
+st.title(t("overview.title", lang))
+components.demo_notice(filters)
+components.break_notes(filters)
+
+provinces = views.results(filters)
+national = views.national(filters)
+unit_rows = national if filters.unit_id == "VN" else provinces[provinces["unit_id"] == filters.unit_id]
+headline = unit_rows[unit_rows["index_code"] == "overall"]
+name = views.unit_display(filters.unit_id, filters)
+st.subheader(t("overview.headline", lang, unit=name, year=filters.year))
+
+if headline.empty:
+    st.info(t("common.no_data", lang))
+else:
+    row = headline.iloc[0]
+    waves = sorted(int(y) for y in da.waves(da.db_key())["year"])
+    previous = [y for y in waves if y < filters.year]
+    delta_text = None
+    if previous:
+        prev_level = filters.level if filters.unit_id != "VN" else "national"
+        prev = views.results(filters, previous[-1], prev_level)
+        prev = prev[(prev["unit_id"] == row["unit_id"]) & (prev["index_code"] == "overall")]
+        if not prev.empty:
+            delta_text = t("overview.change_vs", lang, change=fmt_signed(row["value"] - prev.iloc[0]["value"], lang),
+                           year=previous[-1])  # fmt: skip
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("overview.kpi_index", lang), fmt_pct(row["value"], lang), delta_text, delta_color="off")
+    c2.metric(t("overview.kpi_ci", lang), fmt_ci(row["ci_low"], row["ci_high"], lang))
+    c3.metric(t("overview.kpi_n", lang), fmt_number(row["n"], lang, 0),
+              t("overview.kpi_n_eff", lang, n_eff=fmt_number(row["n_eff"], lang, 0)), delta_color="off")  # fmt: skip
+    if filters.unit_id != "VN":
+        overall = provinces[provinces["index_code"] == "overall"].dropna(subset=["value"])
+        rank = int((overall["value"] > row["value"]).sum()) + 1
+        st.markdown(t("overview.rank_line", lang, rank=rank, of=len(overall),
+                      gap=fmt_signed(row["value"] - 80.0, lang)))  # fmt: skip
+
+published = da.published(da.db_key(), filters.year, filters.unit_id)
+published = published[published["index_code"] == "overall"]
+for pub in published.itertuples():
+    value = fmt_pct(pub.value, lang) if pub.value == pub.value else "–"
+    rank = (
+        t("overview.published_rank", lang, rank=int(pub.rank), of=int(pub.rank_of))
+        if pub.rank == pub.rank
+        else ""
+    )
+    st.caption(t("overview.published_line", lang, value=value, rank=rank, source=pub.source))
+
+overall = provinces[provinces["index_code"] == "overall"].copy()
+overall["hover"] = overall.apply(lambda r: views.hover(r, lang), axis=1)
+fig = ranked_bars(
+    overall.dropna(subset=["value"]),
+    t("overview.chart_title", lang, year=filters.year),
+    t("overview.chart_subtitle", lang),
+    t("common.index_pct", lang),
+    filters.unit_id,
+    t("common.target_80", lang),
+)
+components.chart(
+    fig,
+    overall[["unit_id", "label", "value", "ci_low", "ci_high", "n", "n_eff", "flags"]],
+    components.n_caption(filters, overall["n"].sum()),
+    "overview-provinces",
+    filters,
+)
