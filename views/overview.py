@@ -38,10 +38,17 @@ else:
             delta_text = t("overview.change_vs", lang, change=fmt_signed(row["value"] - prev.iloc[0]["value"], lang),
                            year=previous[-1])  # fmt: skip
     c1, c2, c3 = st.columns(3)
-    c1.metric(t("overview.kpi_index", lang), fmt_pct(row["value"], lang), delta_text, delta_color="off")
+    c1.metric(
+        t("overview.kpi_index", lang),
+        fmt_pct(row["value"], lang),
+        delta_text,
+        delta_color="off",
+        delta_arrow="off",
+    )
     c2.metric(t("overview.kpi_ci", lang), fmt_ci(row["ci_low"], row["ci_high"], lang))
     c3.metric(t("overview.kpi_n", lang), fmt_number(row["n"], lang, 0),
-              t("overview.kpi_n_eff", lang, n_eff=fmt_number(row["n_eff"], lang, 0)), delta_color="off")  # fmt: skip
+              t("overview.kpi_n_eff", lang, n_eff=fmt_number(row["n_eff"], lang, 0)), delta_color="off",
+              delta_arrow="off")  # fmt: skip
     if filters.unit_id != "VN":
         overall = provinces[provinces["index_code"] == "overall"].dropna(subset=["value"])
         rank = int((overall["value"] > row["value"]).sum()) + 1
