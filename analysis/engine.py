@@ -2,9 +2,17 @@
 
 Suppression lives here, below every page: a unit x group with fewer than `min_n` respondents gets no
 value, no interval and the flag `suppressed` ("không đủ mẫu"); pages cannot ask for the hidden value.
+Pooling adjacent years of the same design (`pool_years`) is the way to get a value for a small cell.
+
+Flags on result rows: generated (demo data), suppressed, single_psu (no variance estimate),
+reaggregated (a pre-2025 wave shown on the 34 provinces), pooled, published (a published figure: no
+computed uncertainty is attached to it), not_aggregated (a published-only figure asked for on another
+geography: published values are never averaged across provinces).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import duckdb
 import numpy as np
@@ -14,8 +22,9 @@ from analysis.indices import estimate, item_coefficients
 from data import queries
 
 DEFAULT_MIN_N = 30
-RESULT_COLUMNS = ["year", "unit_id", "grp", "index_code", "value", "se", "ci_low", "ci_high",
+RESULT_COLUMNS = ["year", "unit_id", "grp", "index_code", "value", "se", "ci_low", "ci_high", "df",
                   "n", "n_eff", "n_valid", "n_psu", "flags"]  # fmt: skip
+SOURCES = ("auto", "computed", "published")
 
 
 def wave_info(con: duckdb.DuckDBPyConnection, year: int) -> dict:
@@ -27,41 +36,162 @@ def wave_info(con: duckdb.DuckDBPyConnection, year: int) -> dict:
     return row.iloc[0].to_dict()
 
 
+def has_microdata(con: duckdb.DuckDBPyConnection, year: int) -> bool:
+    """Whether respondent rows exist for the year."""
+    return bool(con.execute("SELECT count(*) > 0 FROM respondent WHERE year = ?", [year]).fetchall()[0][0])
+
+
+def _pooled_stats(
+    con: duckdb.DuckDBPyConnection, years: Sequence[int], level: str, breakdown: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """PSU statistics and totals of several years as one sample (each year's strata kept apart)."""
+    psu_parts, total_parts = [], []
+    for year in years:
+        psu = queries.psu_item_stats(con, year, level, breakdown)
+        psu["stratum_id"] = f"{year}:" + psu["stratum_id"].astype(str)
+        psu["psu_id"] = f"{year}:" + psu["psu_id"].astype(str)
+        psu_parts.append(psu)
+        total_parts.append(queries.respondent_totals(con, year, level, breakdown))
+    totals = pd.concat(total_parts, ignore_index=True)
+    totals["grp"] = totals["grp"].astype(object).where(totals["grp"].notna(), "")
+    totals = totals.groupby(["unit_id", "grp"], as_index=False)[
+        ["n", "sum_w", "sum_w2", "n_psu", "n_strata"]
+    ].sum()
+    return pd.concat(psu_parts, ignore_index=True), totals
+
+
 def compute_indices(
     con: duckdb.DuckDBPyConnection,
     year: int,
     level: str = "province",
     breakdown: str | None = None,
     min_n: int = DEFAULT_MIN_N,
+    measure: str = "share",
+    pool_years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """Every index (overall, domains, elements, items) for every unit of `level` in `year`.
+    """Every index (overall, domains, elements, items) for every unit of `level` in `year`, from microdata.
 
-    Values are percentages 0–100 with 95% design-based CIs; `flags` lists 'generated', 'suppressed',
-    'single_psu' and 'reaggregated' (pre-2025 wave shown on the 34-province geography) as they apply.
+    Values are percentages 0–100 with 95% design-based CIs. `measure` is 'share' (share satisfied, the
+    default) or 'mean' (mean score rescaled to 0–100). `pool_years` (which must include `year` and share its
+    methodology) pools adjacent waves into one sample for small cells.
     """
     wave = wave_info(con, year)
+    years = sorted(set(pool_years or [year]) | {year})
+    for other in years:
+        if wave_info(con, other)["methodology_id"] != wave["methodology_id"]:
+            raise ValueError(f"cannot pool {year} with {other}: different survey designs")
     components, items = queries.methodology_tree(con, wave["methodology_id"])
     coefficients = item_coefficients(components, items)
-    psu = queries.psu_item_stats(con, year, level, breakdown)
-    totals = queries.respondent_totals(con, year, level, breakdown)
-    result = estimate(psu, coefficients, totals)
+    if len(years) == 1:
+        psu = queries.psu_item_stats(con, year, level, breakdown)
+        totals = queries.respondent_totals(con, year, level, breakdown)
+    else:
+        psu, totals = _pooled_stats(con, years, level, breakdown)
+    result = estimate(psu, coefficients, totals, measure=measure)
     result.insert(0, "year", year)
-    flags = []
-    for row in result.itertuples():
-        row_flags = []
-        if wave["data_kind"] == "generated":
-            row_flags.append("generated")
-        if level == "province34" and wave["geo_version"] == "pre2025":
-            row_flags.append("reaggregated")
-        if row.n < min_n:
-            row_flags.append("suppressed")
-        elif np.isnan(row.se):
-            row_flags.append("single_psu")
-        flags.append(",".join(row_flags))
-    result["flags"] = flags
+    base_flags = []
+    if wave["data_kind"] == "generated":
+        base_flags.append("generated")
+    if level == "province34" and wave["geo_version"] == "pre2025":
+        base_flags.append("reaggregated")
+    if len(years) > 1:
+        base_flags.append("pooled")
     hidden = result["n"] < min_n
+    no_var = result["se"].isna() & ~hidden
+    flags = pd.Series([list(base_flags) for _ in range(len(result))], index=result.index)
+    flags[hidden] = flags[hidden].map(lambda f: [*f, "suppressed"])
+    flags[no_var] = flags[no_var].map(lambda f: [*f, "single_psu"])
+    result["flags"] = flags.map(",".join)
     result.loc[hidden, ["value", "se", "ci_low", "ci_high"]] = np.nan
     return result[RESULT_COLUMNS]
+
+
+# published index codes use the same vocabulary as computed ones
+_LEVEL_PREFIX = {
+    "national": "VN",
+    "province": "P63-",
+    "province34": "P34-",
+    "agency": "A-",
+    "district": "D63-",
+}
+
+
+def published_indices(con: duckdb.DuckDBPyConnection, year: int, level: str = "province") -> pd.DataFrame:
+    """Published figures for `year` at `level`, in the shape of `compute_indices`, flagged 'published'.
+
+    No standard error or interval is invented for them; n is the published respondent count where given.
+    Figures are returned only on the geography they were published for; asking for the 34-province view of
+    a pre-2025 published-only year returns nothing (they are never averaged across provinces).
+    """
+    prefix = _LEVEL_PREFIX.get(level)
+    if prefix is None:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    frame = con.execute(
+        "SELECT * FROM published_value WHERE year = ? AND starts_with(unit_id, ?) AND value IS NOT NULL "
+        "AND measured_by = 'MoHA SIPAS'",
+        [year, prefix],
+    ).df()
+    out = pd.DataFrame(
+        {
+            "year": year,
+            "unit_id": frame["unit_id"],
+            "grp": "",
+            "index_code": frame["index_code"],
+            "value": frame["value"],
+            "se": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "df": np.nan,
+            "n": frame["respondents"].astype(float),
+            "n_eff": np.nan,
+            "n_valid": np.nan,
+            "n_psu": np.nan,
+            "flags": "published",
+        }
+    )
+    out["rank_published"] = frame["rank"]
+    out["source"] = frame["source"]
+    return out
+
+
+def results(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    level: str = "province",
+    source: str = "auto",
+    **kwargs: object,
+) -> pd.DataFrame:
+    """Computed indices where microdata exist (`auto`/`computed`), else published figures (`auto`/
+    `published`); `published` always returns the published figures only."""
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}")
+    if source == "published":
+        return published_indices(con, year, level)
+    try:
+        computable = has_microdata(con, year) and wave_info(con, year) is not None
+    except KeyError:
+        computable = False
+    if computable:
+        return compute_indices(con, year, level, **kwargs)
+    if source == "computed":
+        raise LookupError(f"no respondent data for {year}")
+    return published_indices(con, year, level)
+
+
+def respondent_scores(con: duckdb.DuckDBPyConnection, year: int, level: str, unit_id: str) -> pd.DataFrame:
+    """Respondent-level element scores and outcome of one unit (for key-driver analysis)."""
+    return queries.respondent_scores(con, year, level, unit_id)
+
+
+def comparable_years(con: duckdb.DuckDBPyConnection, year_a: int, year_b: int) -> bool:
+    """Whether two waves are on the same side of the 2022 methodology break (same survey population).
+
+    The 2022 and 2023 designs differ in questionnaire detail (8 vs 9 policy groups) but share population,
+    domains and elements, so they are treated as comparable; 2017–2021 versus 2022+ are not.
+    """
+    return (wave_info(con, year_a)["methodology_id"] == "sipas_2017") == (
+        wave_info(con, year_b)["methodology_id"] == "sipas_2017"
+    )
 
 
 def index_labels(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:

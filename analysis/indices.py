@@ -2,6 +2,8 @@
 
 Formulas (percent scale, for one unit):
 - item index        R_k = 100 · Σ w·positive_k / Σ w·valid_k            (weighted share of valid answers)
+                    or, as the mean-score variant, R_k = 100 · Σ w·s_k / Σ w·valid_k with
+                    s = (answer − scale_min) / (scale_max − scale_min)
 - component index   θ_c = Σ_k a_ck · R_k, with a_ck from the methodology tree: each component is the
                     weighted mean of its children (default weight 1), so θ is linear in the item ratios.
 - linearised variance (Taylor, with-replacement PSUs within strata):
@@ -61,68 +63,126 @@ def item_coefficients(components: pd.DataFrame, items: pd.DataFrame) -> pd.DataF
     return pd.DataFrame(rows, columns=["index_code", "item_code", "coef"]).drop_duplicates()
 
 
+MEASURES = {"share": "w_pos", "mean": "w_score"}
+
+
+def _combine(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense ids for rows of several integer code columns: (inverse index, unique rows as a 2-D array)."""
+    sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for column, size in zip(codes, sizes, strict=True):
+        key = key * size + column  # mixed-radix key: one int64 per row
+    unique_key, inverse = np.unique(key, return_inverse=True)
+    unique = np.empty((len(unique_key), len(codes)), dtype=np.int64)
+    for position in range(len(codes) - 1, -1, -1):
+        unique_key, unique[:, position] = np.divmod(unique_key, sizes[position])
+    return inverse.reshape(-1), unique
+
+
 def estimate(
     psu_stats: pd.DataFrame,
     coefficients: pd.DataFrame,
     totals: pd.DataFrame | None = None,
     confidence: float = 0.95,
+    measure: str = "share",
 ) -> pd.DataFrame:
     """Indices with linearised standard errors and CIs for every unit x group x index.
 
-    `psu_stats`: unit_id, grp, stratum_id, psu_id, item_code, n_valid, w_valid, w_pos (from
+    `psu_stats`: unit_id, grp, stratum_id, psu_id, item_code, n_valid, w_valid, w_pos, w_score (from
     `data.queries.psu_item_stats`). Returns unit_id, grp, index_code, value, se, ci_low, ci_high, df,
-    n_valid (answers in the base), plus n, n_eff, n_psu when `totals` is given.
+    n_valid (largest item base), n_psu, n_strata, plus n and n_eff when `totals` is given.
+
+    Domains (a unit's group): every PSU of the unit's strata counts in n_h, those without members of the
+    group with z = 0, as domain estimation requires. Items a unit lacks are dropped and the remaining
+    coefficients of each index re-normalised to sum to one.
     """
-    stats_ = psu_stats.copy()
-    stats_["grp"] = stats_["grp"].astype(object).where(stats_["grp"].notna(), "")
-    item_tot = stats_.groupby(["unit_id", "grp", "item_code"], as_index=False)[
-        ["w_valid", "w_pos", "n_valid"]
-    ].sum()
-    item_tot = item_tot[item_tot["w_valid"] > 0]
-    item_tot["ratio"] = item_tot["w_pos"] / item_tot["w_valid"]
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {sorted(MEASURES)}")
+    data = psu_stats[psu_stats["item_code"].isin(coefficients["item_code"])]
+    index_codes = pd.Index(coefficients["index_code"].unique())
+    item_codes = pd.Index(coefficients["item_code"].unique())
+    a_matrix = np.zeros((len(index_codes), len(item_codes)))
+    a_matrix[
+        index_codes.get_indexer(coefficients["index_code"]), item_codes.get_indexer(coefficients["item_code"])
+    ] = coefficients["coef"].to_numpy()
 
-    # re-normalise coefficients over the items present in each unit (a unit may lack an item)
-    coef = item_tot[["unit_id", "grp", "item_code"]].merge(coefficients, on="item_code")
-    coef["coef"] = coef["coef"] / coef.groupby(Z_COLUMNS)["coef"].transform("sum")
+    unit_code, unit_names = pd.factorize(data["unit_id"].astype(str))
+    grp_code, grp_names = pd.factorize(data["grp"].astype(object).where(data["grp"].notna(), "").astype(str))
+    stratum_code, stratum_names = pd.factorize(data["stratum_id"].astype(str))
+    psu_code, psu_names = pd.factorize(data["psu_id"].astype(str))
+    g_idx, g_rows_ = _combine(unit_code, grp_code)
+    g_unit, g_grp = g_rows_[:, 0], g_rows_[:, 1]
+    k_idx = item_codes.get_indexer(data["item_code"])
+    n_g, n_k, n_c = len(g_rows_), len(item_codes), len(index_codes)
+    x = data["w_valid"].to_numpy(float)
+    y = data[MEASURES[measure]].to_numpy(float)
+    n_valid = data["n_valid"].to_numpy(float)
 
-    point = coef.merge(item_tot, on=["unit_id", "grp", "item_code"])
-    point["part"] = point["coef"] * point["ratio"] * 100.0
-    values = point.groupby(Z_COLUMNS, as_index=False).agg(value=("part", "sum"), n_valid=("n_valid", "max"))
+    # item totals per group: X_gk, Y_gk, ratio R_gk
+    flat = g_idx * n_k + k_idx
+    x_tot = np.bincount(flat, x, n_g * n_k).reshape(n_g, n_k)
+    y_tot = np.bincount(flat, y, n_g * n_k).reshape(n_g, n_k)
+    n_tot = np.bincount(flat, n_valid, n_g * n_k).reshape(n_g, n_k)
+    present = x_tot > 0
+    ratio = np.divide(y_tot, x_tot, out=np.zeros_like(x_tot), where=present)
+    norm = present.astype(float) @ a_matrix.T  # Σ_k a_ck over the items the group has  (g x c)
+    has_index = norm > 0
+    safe_norm = np.where(has_index, norm, 1.0)
+    value = 100.0 * (ratio @ a_matrix.T) / safe_norm
+    base = np.where(present[:, None, :] & (a_matrix[None, :, :] > 0), n_tot[:, None, :], 0.0).max(axis=2)
 
-    resid = stats_.merge(item_tot[["unit_id", "grp", "item_code", "ratio", "w_valid"]].rename(
-        columns={"w_valid": "x_total"}), on=["unit_id", "grp", "item_code"])  # fmt: skip
-    resid["e"] = 100.0 * (resid["w_pos"] - resid["ratio"] * resid["w_valid"]) / resid["x_total"]
-    z = resid.merge(coef, on=["unit_id", "grp", "item_code"])
-    z["ze"] = z["coef"] * z["e"]
-    z = z.groupby([*Z_COLUMNS, "stratum_id", "psu_id"], as_index=False)["ze"].sum()
-    z["ze2"] = z["ze"] ** 2
-    strata = z.groupby([*Z_COLUMNS, "stratum_id"], as_index=False).agg(
-        n_h=("ze", "size"), s1=("ze", "sum"), s2=("ze2", "sum")
+    # PSU residuals e_jk = 100·(Y_jk − R_k X_jk)/X_k and influence z_jc = Σ_k a_ck e_jk / norm_gc
+    j_idx, j_rows = _combine(g_idx, stratum_code, psu_code)
+    j_group, j_stratum, j_psu = j_rows[:, 0], j_rows[:, 1], j_rows[:, 2]
+    residual = 100.0 * (y - ratio[g_idx, k_idx] * x) / x_tot[g_idx, k_idx]
+    e_matrix = np.zeros((len(j_rows), n_k))
+    np.add.at(e_matrix, (j_idx, k_idx), residual)
+    z = (e_matrix @ a_matrix.T) / safe_norm[j_group]
+
+    # strata of each unit (not of each group): n_h counts every PSU the unit has in the stratum
+    unit_of_psu_row = g_unit[j_group]
+    _, unit_psu_rows = _combine(unit_of_psu_row, j_stratum, j_psu)  # distinct (unit, stratum, psu)
+    us_idx, us_rows = _combine(unit_psu_rows[:, 0], unit_psu_rows[:, 1])
+    psus_per_unit_stratum = np.bincount(us_idx)
+    h_idx, h_unique = _combine(j_group, j_stratum)  # (group, stratum) cells
+    h_group = h_unique[:, 0]
+    lookup = {(u, st_): k for k, (u, st_) in enumerate(us_rows)}
+    n_h = np.array([psus_per_unit_stratum[lookup[(g_unit[g], st_)]] for g, st_ in h_unique], dtype=float)
+    s1 = np.zeros((len(h_unique), n_c))
+    s2 = np.zeros((len(h_unique), n_c))
+    np.add.at(s1, h_idx, z)
+    np.add.at(s2, h_idx, z * z)
+    multi = n_h > 1
+    v_h = np.zeros_like(s1)
+    v_h[multi] = (n_h[multi] / (n_h[multi] - 1))[:, None] * (s2[multi] - s1[multi] ** 2 / n_h[multi][:, None])
+    var = np.zeros((n_g, n_c))
+    np.add.at(var, h_group, v_h)
+    n_psu = np.bincount(h_group, n_h, n_g)
+    n_strata = np.bincount(h_group, minlength=n_g).astype(float)
+
+    g_rows, c_rows = np.nonzero(has_index)
+    out = pd.DataFrame(
+        {
+            "unit_id": np.asarray(unit_names)[g_unit[g_rows]],
+            "grp": np.asarray(grp_names)[g_grp[g_rows]],
+            "index_code": index_codes[c_rows],
+            "value": value[g_rows, c_rows],
+            "se": np.sqrt(np.clip(var[g_rows, c_rows], 0.0, None)),
+            "n_valid": base[g_rows, c_rows],
+            "n_psu": n_psu[g_rows],
+            "n_strata": n_strata[g_rows],
+        }
     )
-    multi = strata["n_h"] > 1
-    strata["v_h"] = 0.0
-    strata.loc[multi, "v_h"] = (
-        strata.loc[multi, "n_h"] / (strata.loc[multi, "n_h"] - 1)
-        * (strata.loc[multi, "s2"] - strata.loc[multi, "s1"] ** 2 / strata.loc[multi, "n_h"])
-    )  # fmt: skip
-    var = strata.groupby(Z_COLUMNS, as_index=False).agg(
-        var=("v_h", "sum"), n_psu=("n_h", "sum"), n_strata=("n_h", "size")
-    )
-    out = values.merge(var, on=Z_COLUMNS, how="left")
-    out["se"] = np.sqrt(out["var"].clip(lower=0.0))
     out["df"] = (out["n_psu"] - out["n_strata"]).clip(lower=1)
     t = stats.t.ppf(0.5 + confidence / 2.0, out["df"])
     out["ci_low"] = (out["value"] - t * out["se"]).clip(lower=0.0)
     out["ci_high"] = (out["value"] + t * out["se"]).clip(upper=100.0)
-    # a single PSU gives no variance estimate: say so rather than show a zero-width interval
+    # a single PSU per stratum gives no variance estimate: say so rather than show a zero-width interval
     no_var = out["n_psu"] - out["n_strata"] < 1
     out.loc[no_var, ["se", "ci_low", "ci_high"]] = np.nan
-    out = out.drop(columns=["var"])
     if totals is not None:
         tot = totals.copy()
-        tot["grp"] = tot["grp"].astype(object).where(tot["grp"].notna(), "")
+        tot["grp"] = tot["grp"].astype(object).where(tot["grp"].notna(), "").astype(str)
         tot["n_eff"] = tot["sum_w"] ** 2 / tot["sum_w2"]
-        out = out.drop(columns=["n_psu"]).merge(
-            tot[["unit_id", "grp", "n", "n_eff", "n_psu"]], on=["unit_id", "grp"], how="left"
-        )
+        out = out.merge(tot[["unit_id", "grp", "n", "n_eff"]], on=["unit_id", "grp"], how="left")
     return out.sort_values(Z_COLUMNS).reset_index(drop=True)

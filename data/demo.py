@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from data import db as dbmod
+from data.aggregates import refresh_aggregates
 from data.methodology import load_all, load_waves, store_rows
 from data.published import load_published, national_rows
 from data.reference import load_reference
@@ -52,6 +53,11 @@ SERVICE_ELEMENT_OFFSETS = {
 }
 POLICY_ELEMENT_OFFSETS = {"policy_info": -0.4, "policy_participation": -2.2, "policy_quality": 1.1,
                           "policy_outcome": 1.5}  # fmt: skip
+# Known truth for key-driver analysis: the overall-satisfaction answer depends on each element's latent
+# quality (standardised logit) with these weights; tests check the driver analysis recovers their order.
+DRIVER_TRUTH = {"civil_servant": 1.0, "procedure": 0.8, "result": 0.65, "access": 0.35, "feedback": 0.2,
+                "policy_quality": 0.6, "policy_outcome": 0.45, "policy_info": 0.25, "policy_participation": 0.15}  # fmt: skip
+ELEMENT_SPECIFIC_SD = 0.6
 PERCEPTION_TARGETS = {2023: {"harass": 88.88, "pay": 90.0}, 2024: {"harass": 90.06, "pay": 90.5}}
 PSU_PER_DISTRICT = 2
 DISTRICTS_PER_PROVINCE = 3
@@ -199,6 +205,24 @@ def _province_deviation(
     return dev63 | dev34
 
 
+def _outcome_answers(
+    rng: np.random.Generator, latent: dict[str, np.ndarray], target: float, weight: np.ndarray
+) -> np.ndarray:
+    """Overall-satisfaction answers: P(satisfied) = sigmoid(c + Σ_e β_e · std(latent_e)), β = DRIVER_TRUTH,
+    with c solved so the weighted share satisfied equals the national overall target."""
+    score = sum(
+        DRIVER_TRUTH.get(e, 0.3) * (values - values.mean()) / values.std() for e, values in latent.items()
+    )
+    t = target / 100.0
+    c = np.log(t / (1 - t))
+    for _ in range(8):
+        p = _sigmoid(c + score)
+        c -= (np.average(p, weights=weight) - t) / np.average(p * (1 - p), weights=weight)
+    satisfied = rng.random(len(score)) < _sigmoid(c + score)
+    low = np.where(rng.random(len(score)) < 0.7, 3, 2)
+    return np.where(satisfied, np.where(rng.random(len(score)) < 0.35, 5, 4), low).astype(np.int8)
+
+
 def generate_wave(
     spec: WaveSpec,
     units: pd.DataFrame,
@@ -290,8 +314,10 @@ def generate_wave(
     )
     elem_nat = element_targets(spec.year, element_domain, nat)
     chunks = []
+    latent: dict[str, np.ndarray] = {}
     sat_items = items[items.kind == "satisfaction"]
     for element, group in sat_items.groupby("element_code", sort=True):
+        ze = z + rng.normal(0.0, ELEMENT_SPECIFIC_SD, n)  # respondent's view of this element
         offsets = np.array([_item_offset(code) for code in group.item_code])
         offsets -= offsets.mean()
         target = elem_nat[element] + dev + rng.normal(0.0, 0.7, len(prov_codes))
@@ -299,11 +325,11 @@ def generate_wave(
         # Newton's method for a[p]: weighted mean over respondents in p and items of sigmoid(a + d + z) = t
         a = np.log(target / (1 - target)) - 0.3
         for _ in range(8):
-            p_mat = _sigmoid(a[prov_index][:, None] + offsets[None, :] + z[:, None])
+            p_mat = _sigmoid(a[prov_index][:, None] + offsets[None, :] + ze[:, None])
             mean_p = np.bincount(prov_index, weights=weight * p_mat.mean(axis=1)) / prov_weight
             slope = np.bincount(prov_index, weights=weight * (p_mat * (1 - p_mat)).mean(axis=1)) / prov_weight
             a -= (mean_p - target) / slope
-        p_mat = _sigmoid(a[prov_index][:, None] + offsets[None, :] + z[:, None])
+        p_mat = _sigmoid(a[prov_index][:, None] + offsets[None, :] + ze[:, None])
         satisfied = rng.random(p_mat.shape) < p_mat
         high = rng.random(p_mat.shape) < (0.25 + 0.25 * _sigmoid(disposition))[:, None]
         low = np.select([rng.random(p_mat.shape) < 0.65, rng.random(p_mat.shape) < 0.77], [3, 2], default=1)
@@ -311,6 +337,10 @@ def generate_wave(
         na_rate = 0.12 if element == "feedback" else 0.02
         value = np.where(rng.random(p_mat.shape) < na_rate, 9, value)
         chunks.append((group.item_code.to_list(), value.astype(np.int8)))
+        latent[element] = a[prov_index] + ze
+
+    for row in items[items.kind == "outcome"].itertuples():
+        chunks.append(([row.item_code], _outcome_answers(rng, latent, nat["overall"], weight)[:, None]))
 
     perception = PERCEPTION_TARGETS.get(spec.year, {"harass": 87.5 + 0.3 * (spec.year - 2017), "pay": 89.0})
     for kind in ("perception", "expectation"):
@@ -324,9 +354,8 @@ def generate_wave(
                 p_pos = np.clip((base + dev[prov_index] * 0.5) / 100.0, 0.5, 0.995)
                 other = np.where(rng.random(n) < 0.9, row.positive_max + 1, row.scale_max)
             else:
-                p_pos = np.clip(
-                    (85.0 + _item_offset(row.item_code) * 4 + rng.normal(0, 2.0, n) * 0) / 100, 0.5, 0.99
-                )
+                # expectation items: about 85% want the improvement (2023 published: 85.03–85.12%)
+                p_pos = float(np.clip((85.0 + 4 * _item_offset(row.item_code)) / 100, 0.5, 0.99))
                 other = rng.integers(row.scale_min, row.positive_min, n)
             positive = rng.random(n) < p_pos
             top = rng.integers(row.positive_min, row.positive_max + 1, n)
@@ -401,6 +430,7 @@ def populate(con: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED, scale: fl
             [year, spec.methodology_id, spec.geo_version, wave.fieldwork_start, wave.fieldwork_end,
              wave.notes_en],
         )  # fmt: skip
+        refresh_aggregates(con, year)
         respondents += len(resp)
     counts["respondents"] = respondents
     con.execute(

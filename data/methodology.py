@@ -24,7 +24,7 @@ METHODOLOGY_DIR = DATA_DIR / "methodology"
 WAVES_FILE = DATA_DIR / "waves.toml"
 
 LEVELS = ("overall", "domain", "element")
-ITEM_KINDS = ("satisfaction", "perception", "expectation")
+ITEM_KINDS = ("satisfaction", "perception", "expectation", "outcome")
 WORDING_STATUSES = ("official", "third_party_copy", "reconstructed")
 FORMULA_STATUSES = ("confirmed", "assumed")
 AGGREGATIONS = ("mean_of_children",)

@@ -49,20 +49,45 @@ _FROM = """
 """
 
 
+_AGG_JOINS = """
+    LEFT JOIN admin_unit pu ON pu.unit_id = r.province_id
+    LEFT JOIN unit_crosswalk cw ON cw.old_unit_id = r.province_id AND cw.new_unit_id LIKE 'P34-%'
+"""
+
+
 def psu_item_stats(
-    con: duckdb.DuckDBPyConnection, year: int, level: str, breakdown: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    level: str,
+    breakdown: str | None = None,
+    use_aggregates: bool = True,
 ) -> pd.DataFrame:
-    """Per unit x group x stratum x PSU x item: n_valid, w_valid = Σw·valid, w_pos = Σw·positive.
+    """Per unit x group x stratum x PSU x item: n_valid, w_valid = Σw·valid, w_pos = Σw·positive,
+    w_score = Σw·(value − scale_min)/(scale_max − scale_min).
 
     valid = answer within the item's scale and not a missing code; positive = valid and within
-    [positive_min, positive_max] (for satisfaction items: "satisfied").
+    [positive_min, positive_max] (for satisfaction items: "satisfied"). Without a breakdown the rows come
+    from the pre-computed `agg_psu_item` table (identical numbers, tested), else from the raw answers.
     """
+    if breakdown is None and use_aggregates:
+        frame = con.execute(
+            f"""
+            SELECT {_unit_sql(level)} AS unit_id, NULL::VARCHAR AS grp, r.stratum_id, r.psu_id, r.item_code,
+                   sum(r.n_valid) AS n_valid, sum(r.w_valid) AS w_valid, sum(r.w_pos) AS w_pos,
+                   sum(r.w_score) AS w_score
+            FROM agg_psu_item r {_AGG_JOINS}
+            WHERE r.year = ? GROUP BY ALL
+            """,
+            [year],
+        ).df()
+        return frame.dropna(subset=["unit_id"])
     sql = f"""
         SELECT {_unit_sql(level)} AS unit_id, {_group_sql(breakdown)} AS grp,
                r.stratum_id, r.psu_id, a.item_code,
                count(*) AS n_valid,
                sum(r.weight) AS w_valid,
-               sum(r.weight) FILTER (WHERE a.value BETWEEN m.positive_min AND m.positive_max) AS w_pos
+               sum(r.weight) FILTER (WHERE a.value BETWEEN m.positive_min AND m.positive_max) AS w_pos,
+               sum(r.weight * (a.value - m.scale_min) / (m.scale_max - m.scale_min)) AS w_score
         {_FROM}
         WHERE a.year = ?
           AND a.value BETWEEN m.scale_min AND m.scale_max
@@ -74,10 +99,60 @@ def psu_item_stats(
     return frame.dropna(subset=["unit_id"])
 
 
+def respondent_scores(con: duckdb.DuckDBPyConnection, year: int, level: str, unit_id: str) -> pd.DataFrame:
+    """One row per respondent of one unit: weight, psu, stratum, the outcome (1 satisfied / 0 not, NaN if
+    unanswered) and, per element, the share (0–100) of that element's criteria the respondent was satisfied
+    with (NaN when none of them was answered)."""
+    sql = f"""
+        SELECT r.resp_no, r.weight, r.psu_id AS psu, r.stratum_id AS stratum, m.kind,
+               coalesce(m.element_code, m.item_code) AS part,
+               100.0 * avg(CASE WHEN a.value BETWEEN m.positive_min AND m.positive_max THEN 1 ELSE 0 END) AS score
+        {_FROM}
+        WHERE a.year = ? AND {_unit_sql(level)} = ?
+          AND m.kind IN ('satisfaction', 'outcome')
+          AND a.value BETWEEN m.scale_min AND m.scale_max
+          AND NOT list_contains(m.missing_codes, a.value)
+        GROUP BY ALL
+    """
+    long = con.execute(sql, [year, unit_id]).df()
+    if long.empty:
+        return pd.DataFrame(columns=["resp_no", "weight", "psu", "stratum", "outcome"])
+    base = ["resp_no", "weight", "psu", "stratum"]
+    wide = (
+        long[long["kind"] == "satisfaction"]
+        .pivot_table(index=base, columns="part", values="score")
+        .reset_index()
+    )
+    outcome = long[long["kind"] == "outcome"][["resp_no", "score"]].rename(columns={"score": "outcome"})
+    wide = wide.merge(outcome, on="resp_no", how="left")
+    wide["outcome"] = wide["outcome"] / 100.0
+    wide.columns.name = None
+    return wide
+
+
 def respondent_totals(
-    con: duckdb.DuckDBPyConnection, year: int, level: str, breakdown: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    level: str,
+    breakdown: str | None = None,
+    use_aggregates: bool = True,
 ) -> pd.DataFrame:
     """Per unit x group: respondents n, Σw, Σw², number of PSUs and strata."""
+    if breakdown is None and use_aggregates:
+        return (
+            con.execute(
+                f"""
+                SELECT {_unit_sql(level)} AS unit_id, NULL::VARCHAR AS grp, sum(r.n) AS n,
+                       sum(r.sum_w) AS sum_w, sum(r.sum_w2) AS sum_w2,
+                       count(DISTINCT r.psu_id) AS n_psu, count(DISTINCT r.stratum_id) AS n_strata
+                FROM agg_psu_respondent r {_AGG_JOINS}
+                WHERE r.year = ? GROUP BY ALL
+                """,
+                [year],
+            )
+            .df()
+            .dropna(subset=["unit_id"])
+        )
     sql = f"""
         SELECT {_unit_sql(level)} AS unit_id, {_group_sql(breakdown)} AS grp,
                count(*) AS n, sum(r.weight) AS sum_w, sum(r.weight * r.weight) AS sum_w2,

@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS methodology_component (
 CREATE TABLE IF NOT EXISTS methodology_item (
     methodology_id   VARCHAR NOT NULL,
     item_code        VARCHAR NOT NULL,
-    kind             VARCHAR NOT NULL CHECK (kind IN ('satisfaction', 'perception', 'expectation')),
+    kind             VARCHAR NOT NULL CHECK (kind IN ('satisfaction', 'perception', 'expectation', 'outcome')),
+                                        -- outcome: the overall-satisfaction question (driver analysis), outside the index
     element_code     VARCHAR,           -- component the item feeds (NULL for items outside the index)
     text_vi          VARCHAR NOT NULL,
     text_en          VARCHAR NOT NULL,
@@ -157,4 +158,35 @@ CREATE TABLE IF NOT EXISTS import_log (
     imported_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
     replaced      VARCHAR,
     note          VARCHAR
+);
+
+-- Sufficient statistics per wave x PSU x item (and the PSU's units), rebuilt whenever a wave is loaded
+-- (data/aggregates.py). Every geographic unit is a function of these rows, so index queries read a few
+-- thousand rows instead of every answer. Breakdowns by respondent characteristics use the raw tables.
+CREATE TABLE IF NOT EXISTS agg_psu_item (
+    year         INTEGER NOT NULL,
+    stratum_id   VARCHAR NOT NULL,
+    psu_id       VARCHAR NOT NULL,
+    province_id  VARCHAR NOT NULL,
+    district_id  VARCHAR,
+    commune_id   VARCHAR,
+    agency_id    VARCHAR,
+    item_code    VARCHAR NOT NULL,
+    n_valid      BIGINT NOT NULL,
+    w_valid      DOUBLE NOT NULL,
+    w_pos        DOUBLE NOT NULL,
+    w_score      DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS agg_psu_respondent (
+    year         INTEGER NOT NULL,
+    stratum_id   VARCHAR NOT NULL,
+    psu_id       VARCHAR NOT NULL,
+    province_id  VARCHAR NOT NULL,
+    district_id  VARCHAR,
+    commune_id   VARCHAR,
+    agency_id    VARCHAR,
+    n            BIGINT NOT NULL,
+    sum_w        DOUBLE NOT NULL,
+    sum_w2       DOUBLE NOT NULL
 );

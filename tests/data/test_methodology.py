@@ -163,6 +163,14 @@ def test_scales_and_wording(designs: dict[str, Methodology]) -> None:
                     1,
                     1,
                 )
+            elif item.kind == "outcome":  # overall satisfaction: 5-point, outside the index
+                assert item.element is None and item.code == "overall_satisfaction"
+                assert (item.scale.min, item.scale.max, item.scale.positive_min, item.scale.positive_max) == (
+                    1,
+                    5,
+                    4,
+                    5,
+                )
             else:
                 assert item.element is None
                 assert (item.scale.min, item.scale.max, item.scale.positive_min, item.scale.positive_max) == (
@@ -204,7 +212,8 @@ def test_store_rows_insert_into_duckdb(designs: dict[str, Methodology], tmp_path
             con.execute(f"INSERT INTO {table} SELECT * FROM frame")
             con.unregister("frame")
     counts = dict(con.execute("SELECT methodology_id, count(*) FROM methodology_item GROUP BY 1").fetchall())
-    assert counts == {"sipas_2017": 24, "sipas_2022": 45, "sipas_2023": 51}
+    # index items + 2 perception + 1 outcome (+ 10 expectation from 2022)
+    assert counts == {"sipas_2017": 25, "sipas_2022": 46, "sipas_2023": 52}
     row = con.execute(
         "SELECT kind, element_code, scale_max, positive_min, positive_max, missing_codes, position "
         "FROM methodology_item WHERE methodology_id = 'sipas_2023' AND item_code = 'no_harassment'"
