@@ -217,11 +217,11 @@ def test_store_rows_insert_into_duckdb(designs: dict[str, Methodology], tmp_path
     row = con.execute(
         "SELECT kind, element_code, scale_max, positive_min, positive_max, missing_codes, position "
         "FROM methodology_item WHERE methodology_id = 'sipas_2023' AND item_code = 'no_harassment'"
-    ).fetchone()
-    assert row == ("perception", None, 3, 1, 1, [9], 40)
+    ).fetchall()[0]
+    assert row == ("perception", None, 3, 1, 1, [9], 41)  # after the 39 index items and the outcome
     (n_sat,) = con.execute(
         "SELECT count(*) FROM methodology_item WHERE methodology_id = 'sipas_2022' AND kind = 'satisfaction'"
-    ).fetchone()
+    ).fetchall()[0]
     assert n_sat == 33
     tree = con.execute(
         "SELECT component_code, parent_code, weight, position FROM methodology_component "
@@ -231,7 +231,7 @@ def test_store_rows_insert_into_duckdb(designs: dict[str, Methodology], tmp_path
     meta = con.execute(
         "SELECT formula_status, file_sha256 FROM methodology WHERE methodology_id = 'sipas_2022'"
     )
-    assert meta.fetchone() == ("assumed", designs["sipas_2022"].sha256)
+    assert meta.fetchall()[0] == ("assumed", designs["sipas_2022"].sha256)
 
 
 # ------------------------------------------------------------------------------------------ broken files
