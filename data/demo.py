@@ -387,6 +387,19 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFram
     con.unregister("_frame")
 
 
+def _values_for_ranks(published: pd.DataFrame, targets: dict[int, dict[str, float]]) -> pd.DataFrame:
+    """Targets for provinces known only by a published rank: the value at that rank's quantile of the
+    province spread, value = national + 2.4 · Φ⁻¹(1 − (rank − ½)/63), so the demo agrees with published ranks."""
+    from scipy.stats import norm
+
+    out = published.copy()
+    rank_only = out["value"].isna() & out["rank"].notna()
+    quantile = 1 - (out.loc[rank_only, "rank"].astype(float) - 0.5) / 63
+    national = out.loc[rank_only, "year"].map(lambda y: targets[int(y)]["overall"])
+    out.loc[rank_only, "value"] = national + 2.4 * norm.ppf(quantile)
+    return out[["year", "unit_id", "value"]]
+
+
 def populate(con: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, int]:
     """Fill an empty store (schema already created) with reference data, published figures and the demo."""
     counts: dict[str, int] = {}
@@ -404,10 +417,12 @@ def populate(con: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED, scale: fl
     provinces63 = _province_frame(units, "pre2025")
     persistent = _province_deviation(np.random.default_rng([seed, 0]), provinces63, crosswalk)
     published = con.execute(
-        "SELECT year, unit_id, value FROM published_value "
-        "WHERE index_code = 'overall' AND value IS NOT NULL AND unit_id LIKE 'P63-%' AND measured_by = ?",
+        "SELECT year, unit_id, value, rank FROM published_value "
+        "WHERE index_code = 'overall' AND unit_id LIKE 'P63-%' AND measured_by = ? "
+        "AND (value IS NOT NULL OR rank IS NOT NULL)",
         ["MoHA SIPAS"],
     ).df()
+    published = _values_for_ranks(published, national_targets())
     targets = national_targets()
     respondents = 0
     for year, wave in sorted(waves.items()):

@@ -86,3 +86,9 @@ def methodology_tree(key: tuple[str, float], methodology_id: str) -> tuple[pd.Da
 def methodologies(key: tuple[str, float]) -> pd.DataFrame:
     """All methodology rows."""
     return cursor().execute("SELECT * FROM methodology ORDER BY first_year").df()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def comparable(key: tuple[str, float], year_a: int, year_b: int) -> bool:
+    """Whether two waves lie on the same side of the 2022 methodology break."""
+    return engine.comparable_years(cursor(), year_a, year_b)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from analysis.change import year_over_year
+from analysis.ranking import rank_units
 from charts.figures import ranked_bars
 from ui import components, views
 from ui import data_access as da
@@ -30,13 +33,30 @@ else:
     waves = sorted(int(y) for y in da.waves(da.db_key())["year"])
     previous = [y for y in waves if y < filters.year]
     delta_text = None
+    verdict_line = None
     if previous:
         prev_level = filters.level if filters.unit_id != "VN" else "national"
         prev = views.results(filters, previous[-1], prev_level)
         prev = prev[(prev["unit_id"] == row["unit_id"]) & (prev["index_code"] == "overall")]
         if not prev.empty:
-            delta_text = t("overview.change_vs", lang, change=fmt_signed(row["value"] - prev.iloc[0]["value"], lang),
-                           year=previous[-1])  # fmt: skip
+            # one unit in view: its own test, no multiplicity adjustment
+            change = year_over_year(
+                headline,
+                prev,
+                comparable=da.comparable(da.db_key(), filters.year, previous[-1]),
+                adjust=False,
+            ).iloc[0]
+            delta_text = t(
+                "overview.change_vs", lang, change=fmt_signed(change["change"], lang), year=previous[-1]
+            )
+            verdict_line = t(
+                "overview.verdict_line",
+                lang,
+                year=previous[-1],
+                change=fmt_signed(change["change"], lang),
+                verdict=t(f"verdict.{change['verdict']}", lang),
+                p=fmt_number(change["p_value"], lang, 3) if pd.notna(change["p_value"]) else "–",
+            )
     c1, c2, c3 = st.columns(3)
     c1.metric(
         t("overview.kpi_index", lang),
@@ -49,11 +69,15 @@ else:
     c3.metric(t("overview.kpi_n", lang), fmt_number(row["n"], lang, 0),
               t("overview.kpi_n_eff", lang, n_eff=fmt_number(row["n_eff"], lang, 0)), delta_color="off",
               delta_arrow="off")  # fmt: skip
+    if verdict_line:
+        st.markdown(verdict_line)
     if filters.unit_id != "VN":
-        overall = provinces[provinces["index_code"] == "overall"].dropna(subset=["value"])
-        rank = int((overall["value"] > row["value"]).sum()) + 1
-        st.markdown(t("overview.rank_line", lang, rank=rank, of=len(overall),
-                      gap=fmt_signed(row["value"] - 80.0, lang)))  # fmt: skip
+        ranks = rank_units(provinces, "overall").set_index("unit_id")
+        if filters.unit_id in ranks.index and not ranks.loc[filters.unit_id, ["rank"]].isna().any():
+            r = ranks.loc[filters.unit_id]
+            interval = "–" if pd.isna(r["rank_low"]) else f"{r['rank_low']}–{r['rank_high']}"
+            st.markdown(t("overview.rank_line", lang, rank=int(r["rank"]), of=int(r["rank_of"]), interval=interval,
+                          gap=fmt_signed(row["value"] - 80.0, lang)))  # fmt: skip
 
 published = da.published(da.db_key(), filters.year, filters.unit_id)
 published = published[published["index_code"] == "overall"]

@@ -47,3 +47,10 @@ def test_vi_and_en_formats_are_the_same_number(value: float) -> None:
     vi = fmt_number(value, "vi", 2).replace(".", "").replace(",", ".")
     en = fmt_number(value, "en", 2).replace(",", "")
     assert vi == en
+
+
+def test_every_verdict_has_text() -> None:
+    from analysis.change import VERDICTS
+
+    for lang in ("vi", "en"):
+        assert all(f"verdict.{v}" in catalogue(lang) for v in VERDICTS)
