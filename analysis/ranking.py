@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 RANK_COLUMNS = [
     "unit_id", "grp", "index_code", "year", "value", "se", "rank", "rank_of", "rank_low", "rank_high",
@@ -189,7 +189,7 @@ def tied_with(
         z = diff / diff_se
     # zero se on both sides: an exactly equal value is tied (p = 1), any other value is not (p = 0)
     z = np.where(diff_se == 0, np.where(diff == 0, 0.0, np.sign(diff) * np.inf), z)
-    p_value = 2.0 * stats.norm.sf(np.abs(z))
+    p_value = 2.0 * special.ndtr(-np.abs(z))
     out = pd.DataFrame(
         {
             "unit_id": others["unit_id"].to_numpy(),
