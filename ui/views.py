@@ -71,6 +71,11 @@ def flag_text(flags: str, lang: str) -> str:
     return ", ".join(t(f"flags.{f}", lang) for f in str(flags).split(",") if f)
 
 
+def fmt_value(value: float, lang: str) -> str:
+    """An index value as a percentage in the chosen language."""
+    return fmt_pct(value, lang)
+
+
 def unit_display(unit_id: str, filters: Filters) -> str:
     """Unit name in the chosen language."""
     return unit_name(unit_id, filters.lang)

@@ -1,4 +1,6 @@
-"""Unit profile (Hồ sơ đơn vị): one unit's place in the hierarchy, its indices and published figures."""
+"""Unit profile (Hồ sơ đơn vị): any unit (province, district, commune, agency) with breadcrumbs up, its
+indices, links down to its children, and its published figures. `?focus=<unit id>` opens a given unit
+(the map and tables link here); otherwise the unit chosen in the sidebar."""
 
 from __future__ import annotations
 
@@ -15,41 +17,78 @@ st.title(t("profile.title", lang))
 components.demo_notice(filters)
 
 units = da.units(da.db_key()).set_index("unit_id")
-name_col = "short_vi" if lang == "vi" else "name_en"
-unit_id = filters.unit_id
+focus = st.query_params.get("focus")
+unit_id = focus if focus in units.index or focus == "VN" else filters.unit_id
+level = "national" if unit_id == "VN" else units.loc[unit_id, "level"]
+
+
+def link(target: str, label: str) -> None:
+    """A link that opens the profile of `target` with the current filters."""
+    params = {k: v for k, v in st.query_params.items() if k != "focus"} | {"focus": target}
+    st.page_link("views/profile.py", label=label, query_params=params)
+
+
 trail = []
 cursor_id = unit_id
 while cursor_id in units.index:
     trail.append(cursor_id)
     cursor_id = units.loc[cursor_id, "parent_id"]
-trail = trail[::-1] if trail else ["VN"]
-st.markdown(
-    " › ".join(views.unit_display(u, filters) if u != "VN" else t("filters.national", lang) for u in trail)
-)
+trail = [u for u in trail[::-1] if units.loc[u, "level"] not in ("region",)]
+crumbs = st.columns(len(trail) + 1)
+with crumbs[0]:
+    link("VN", t("filters.national", lang))
+for column, crumb in zip(crumbs[1:], trail, strict=True):
+    with column:
+        link(crumb, "› " + views.unit_display(crumb, filters))
+st.subheader(views.unit_display(unit_id, filters) if unit_id != "VN" else t("filters.national", lang))
 
-frame = views.national(filters) if unit_id == "VN" else views.results(filters)
+engine_level = {
+    "national": "national",
+    "province": "province" if unit_id.startswith("P63-") else "province34",
+    "district": "district",
+    "commune": "commune",
+    "agency": "agency",
+}[level]
+if unit_id.startswith("P63-") and filters.year >= 2025:
+    st.info(t("profile.abolished", lang))
+frame = views.results(filters, level=engine_level)
 frame = views.label_indices(frame[frame["unit_id"] == unit_id], filters)
 summary = frame[frame["index_level"].isin(["overall", "domain", "element"])]
 st.subheader(t("profile.indices", lang, year=filters.year))
-st.dataframe(views.display_table(summary, filters, "index_name"), hide_index=True, key="profile-indices")
-st.caption(components.n_caption(filters, summary["n"].max()))
+if summary.empty:
+    st.info(t("profile.no_survey", lang))
+else:
+    st.dataframe(views.display_table(summary, filters, "index_name"), hide_index=True, key="profile-indices")
+    st.caption(components.n_caption(filters, summary["n"].max()))
 
 children = units[units["parent_id"] == unit_id].reset_index()
 if unit_id != "VN" and not children.empty:
     st.subheader(t("profile.children", lang, n=len(children)))
-    level_result = views.results(filters, level="district") if filters.geo == "63" else None
-    table = children[["unit_id", name_col, "type_vi"]].rename(columns={name_col: "name"})
-    if level_result is not None:
-        overall = level_result[level_result["index_code"] == "overall"].set_index("unit_id")
-        table["value"] = table["unit_id"].map(overall["value"]).round(2)
-        table["n"] = table["unit_id"].map(overall["n"])
-    st.dataframe(table.rename(columns={"name": t("table.name", lang), "value": t("table.value", lang),
-                                       "n": t("table.n", lang), "type_vi": t("table.type", lang)}),
-                 hide_index=True, key="profile-children")  # fmt: skip
+    child_level = children["level"].iloc[0]
+    child_engine = {"district": "district", "commune": "commune"}.get(child_level)
+    values = views.results(filters, level=child_engine) if child_engine else None
+    sampled = children
+    if values is not None:
+        overall = values[values["index_code"] == "overall"].set_index("unit_id")
+        children["value"] = children["unit_id"].map(overall["value"])
+        children["n"] = children["unit_id"].map(overall["n"])
+        sampled = children[children["n"].notna()]
+    name_col = "short_vi" if lang == "vi" else "name_en"
+    st.caption(t("profile.children_sampled", lang, sampled=len(sampled), total=len(children)))
+    for row in sampled.sort_values(name_col).head(60).itertuples():
+        value = (
+            ""
+            if "value" not in children or row.value != row.value
+            else f" — {views.fmt_value(row.value, lang)}"
+        )
+        link(row.unit_id, f"{getattr(row, name_col)}{value}")
 
 published = da.published(da.db_key(), None, unit_id)
 if not published.empty:
     st.subheader(t("profile.published", lang))
-    st.dataframe(published[["year", "index_code", "value_as_published", "rank", "measured_by", "source"]],
-                 hide_index=True, key="profile-published",
-                 column_config={"source": st.column_config.LinkColumn(t("table.source", lang))})  # fmt: skip
+    st.dataframe(
+        published[["year", "index_code", "value_as_published", "rank", "measured_by", "source"]],
+        hide_index=True,
+        key="profile-published",
+        column_config={"source": st.column_config.LinkColumn(t("table.source", lang))},
+    )

@@ -1,0 +1,40 @@
+"""The Map page's lower levels under AppTest: district polygons, the centroid fallback, 2025 communes."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+from ui.i18n import t
+
+
+@pytest.fixture()
+def app(demo_db_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
+    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+
+
+def _open_below(app: AppTest, year: str, geo: str, unit: str) -> AppTest:
+    app.query_params.update({"lang": "vi", "year": year, "geo": geo, "unit": unit})
+    app.run()
+    app.switch_page("views/map.py")
+    app.run()
+    app.radio(key="map-level").set_value("below").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def test_districts_drawn_from_polygons(app: AppTest) -> None:
+    app = _open_below(app, "2024", "63", "P63-01")
+    assert not any(t("map.no_polygons", "vi") in c.value for c in app.caption)
+
+
+def test_quang_ninh_falls_back_to_centroids(app: AppTest) -> None:
+    app = _open_below(app, "2024", "63", "P63-22")  # no district polygons in the shared folder
+    assert any(t("map.no_polygons", "vi") in c.value for c in app.caption)
+
+
+def test_2025_communes_shown_as_symbols(app: AppTest) -> None:
+    app = _open_below(app, "2025", "34", "P34-08")
+    assert any(t("map.no_polygons", "vi") in c.value for c in app.caption)
