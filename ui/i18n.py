@@ -1,4 +1,7 @@
-"""User-facing text: one TOML catalogue per language (Vietnamese first), and number formatting.
+"""User-facing text: TOML catalogues per language (Vietnamese first), and number formatting.
+
+Each language is a folder `ui/locales/<lang>/` of TOML files (one per feature: core.toml, overview.toml…)
+merged into one catalogue; a key defined in two files is an error.
 
 `t("overview.title", "vi")` looks up a dotted key; `{name}` placeholders are filled from keyword arguments.
 Vietnamese numbers use a decimal comma and a dot for thousands (84,50%; 36.525); English the reverse.
@@ -32,8 +35,15 @@ def catalogue(lang: str) -> dict[str, str]:
     """All messages of one language, keyed by dotted key."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
-    with (LOCALE_DIR / f"{lang}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / lang).glob("*.toml")):
+        with path.open("rb") as handle:
+            part = _flatten(tomllib.load(handle))
+        clash = set(part) & set(merged)
+        if clash:
+            raise ValueError(f"keys defined twice in {lang} catalogue ({path.name}): {sorted(clash)}")
+        merged |= part
+    return merged
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
