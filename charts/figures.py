@@ -14,8 +14,11 @@ from charts.palette import BASE, BREAK_LINE, FONT, HIGHLIGHT, TARGET, element_co
 TARGET_LEVEL = 80.0
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, height: int = 420) -> go.Figure:
-    fig.update_layout(
+def styled(fig: go.Figure, title: str, subtitle: str, height: int = 420, lang: str = "vi") -> go.Figure:
+    """The shared look: title with subtitle, fonts, white background, stable zoom across reruns
+    (`uirevision`), and number separators of the language (vi: 84,5 and 36.525)."""
+    fig.updatestyled(
+        separators=",." if lang == "vi" else ".,",
         title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.0, "xanchor": "left"},
         font={"family": FONT, "size": 13},
         height=height,
@@ -59,7 +62,7 @@ def ranked_bars(
     fig.add_vline(x=TARGET_LEVEL, line_dash="dash", line_color=TARGET, annotation_text=target_label)
     lo = max(0.0, float(data["ci_low"].min(skipna=True) if data["ci_low"].notna().any() else 60.0) - 3)
     fig.update_xaxes(range=[lo, 100], title=value_label)
-    return _layout(fig, title, subtitle, height=max(420, 16 * len(data) + 120))
+    return styled(fig, title, subtitle, height=max(420, 16 * len(data) + 120))
 
 
 def trend_lines(
@@ -92,7 +95,7 @@ def trend_lines(
     fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
     fig.update_xaxes(dtick=1, title=None)
     fig.update_yaxes(title=value_label)
-    return _layout(fig, title, subtitle)
+    return styled(fig, title, subtitle)
 
 
 def component_bars(frame: pd.DataFrame, title: str, subtitle: str, value_label: str) -> go.Figure:
@@ -114,8 +117,8 @@ def component_bars(frame: pd.DataFrame, title: str, subtitle: str, value_label: 
     fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
     values = frame["ci_low"].dropna()
     fig.update_yaxes(range=[max(0.0, (values.min() if len(values) else 60.0) - 5), 100], title=value_label)
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
-    return _layout(fig, title, subtitle)
+    fig.updatestyled(barmode="group", legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, subtitle)
 
 
 def centroid_map(
@@ -140,5 +143,5 @@ def centroid_map(
     )  # fmt: skip
     fig.update_xaxes(range=[101.5, 118.5], showticklabels=False, visible=False)
     fig.update_yaxes(range=[7.5, 23.8], scaleanchor="x", scaleratio=1, showticklabels=False, visible=False)
-    fig.update_layout(showlegend=False)
-    return _layout(fig, title, subtitle, height=720)
+    fig.updatestyled(showlegend=False)
+    return styled(fig, title, subtitle, height=720)
