@@ -17,7 +17,7 @@ TARGET_LEVEL = 80.0
 def styled(fig: go.Figure, title: str, subtitle: str, height: int = 420, lang: str = "vi") -> go.Figure:
     """The shared look: title with subtitle, fonts, white background, stable zoom across reruns
     (`uirevision`), and number separators of the language (vi: 84,5 and 36.525)."""
-    fig.updatestyled(
+    fig.update_layout(
         separators=",." if lang == "vi" else ".,",
         title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.0, "xanchor": "left"},
         font={"family": FONT, "size": 13},
@@ -117,7 +117,7 @@ def component_bars(frame: pd.DataFrame, title: str, subtitle: str, value_label: 
     fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
     values = frame["ci_low"].dropna()
     fig.update_yaxes(range=[max(0.0, (values.min() if len(values) else 60.0) - 5), 100], title=value_label)
-    fig.updatestyled(barmode="group", legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
     return styled(fig, title, subtitle)
 
 
@@ -143,5 +143,5 @@ def centroid_map(
     )  # fmt: skip
     fig.update_xaxes(range=[101.5, 118.5], showticklabels=False, visible=False)
     fig.update_yaxes(range=[7.5, 23.8], scaleanchor="x", scaleratio=1, showticklabels=False, visible=False)
-    fig.updatestyled(showlegend=False)
+    fig.update_layout(showlegend=False)
     return styled(fig, title, subtitle, height=720)
