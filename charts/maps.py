@@ -55,6 +55,7 @@ def choropleth(
     islands: pd.DataFrame | None = None,
     tier_labels: list[str] | None = None,
     height: int = 720,
+    lang: str = "vi",
 ) -> go.Figure:
     """Filled units coloured by `value`, by quartile `tier`, or diverging around `midpoint`.
 
@@ -126,6 +127,7 @@ def choropleth(
         legend={"orientation": "h", "y": 0.02, "x": 0.01, "bgcolor": "rgba(255,255,255,0.8)"},
         uirevision="keep",
         paper_bgcolor="white",
+        separators=",." if lang == "vi" else ".,",
     )
     return fig
 
@@ -138,6 +140,7 @@ def symbols_over_outline(
     subtitle: str,
     value_label: str,
     height: int = 620,
+    lang: str = "vi",
 ) -> go.Figure:
     """Fallback when no polygons exist: proportional symbols (size ~ n, colour ~ value) at unit centroids
     over the province outline. `points`: unit_id, lon, lat, value, n, hover."""
@@ -166,5 +169,6 @@ def symbols_over_outline(
         margin={"l": 0, "r": 0, "t": 70, "b": 0},
         map={"style": "white-bg", **_view(outline_geojson, height)},
         uirevision="keep",
+        separators=",." if lang == "vi" else ".,",
     )
     return fig

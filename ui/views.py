@@ -79,3 +79,8 @@ def fmt_value(value: float, lang: str) -> str:
 def unit_display(unit_id: str, filters: Filters) -> str:
     """Unit name in the chosen language."""
     return unit_name(unit_id, filters.lang)
+
+
+def profile_url(unit_id: str, filters: Filters) -> str:
+    """Relative link to a unit's profile that keeps the current filters (for LinkColumn cells)."""
+    return f"profile?lang={filters.lang}&year={filters.year}&geo={filters.geo}&unit={filters.unit_id}&focus={unit_id}"

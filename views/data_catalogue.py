@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import components
+from ui import components, views
 from ui import data_access as da
 from ui.i18n import t
 from ui.state import current
@@ -21,15 +21,30 @@ st.dataframe(catalogue.rename(columns={c: t(f"data.col_{c}", lang) for c in cata
              hide_index=True, key="data-waves")  # fmt: skip
 
 st.subheader(t("data.published", lang))
-published = da.published(da.db_key())
+published = da.published(da.db_key()).copy()
 name_col = "name_vi" if lang == "vi" else "name_en"
+published["profile"] = published["unit_id"].map(lambda u: views.profile_url(u, filters))
+columns = [
+    "year",
+    name_col,
+    "profile",
+    "index_code",
+    "value_as_published",
+    "value",
+    "rank",
+    "measured_by",
+    "source",
+]
 st.dataframe(
-    published[
-        ["year", name_col, "index_code", "value_as_published", "value", "rank", "measured_by", "source"]
-    ],
+    published[columns],
     hide_index=True,
     key="data-published",
-    column_config={"source": st.column_config.LinkColumn(t("table.source", lang))},
+    column_config={
+        "source": st.column_config.LinkColumn(t("table.source", lang)),
+        "profile": st.column_config.LinkColumn(
+            t("table.profile", lang), display_text=t("table.open_profile", lang)
+        ),
+    },
 )
 st.caption(t("data.published_note", lang, n=len(published)))
 

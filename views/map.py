@@ -108,7 +108,7 @@ if level_choice == "province":
         value_label=value_label,
         colour_mode={"value": "value", "tier": "tier", "target": "diverging", "national": "diverging"}[mode],
         midpoint=midpoint, suppressed_hover=t("common.suppressed", lang), islands=geo_access.islands(lang),
-        tier_labels=[t(f"map.tier_{k}", lang) for k in range(1, 5)],
+        tier_labels=[t(f"map.tier_{k}", lang) for k in range(1, 5)], lang=lang,
     )  # fmt: skip
     event = components.chart(
         fig,
@@ -150,14 +150,14 @@ else:
     if polygons is not None:
         fig = choropleth(
             polygons, frame, title=title, subtitle=t("map.subtitle_below", lang), value_label=value_label,
-            suppressed_hover=t("map.legend_no_value", lang),
+            suppressed_hover=t("map.legend_no_value", lang), lang=lang,
         )  # fmt: skip
     else:
         points = geo_access.child_points(province)
         points = points.merge(frame[frame["value"].notna()][["unit_id", "value", "n", "hover"]], on="unit_id")
         fig = symbols_over_outline(
             geo_access.outline_geojson(province, filters.geo), points, title=title,
-            subtitle=t("map.subtitle_symbols", lang), value_label=value_label,
+            subtitle=t("map.subtitle_symbols", lang), value_label=value_label, lang=lang,
         )  # fmt: skip
         st.caption(t("map.no_polygons", lang))
     event = components.chart(
