@@ -15,6 +15,7 @@ PAGES = [
     ("views/dimensions.py", "dimensions", "nav.dimensions"),
     ("views/profile.py", "profile", "nav.profile"),
     ("views/compare.py", "compare", "nav.compare"),
+    ("views/drivers.py", "drivers", "nav.drivers"),
     ("views/data_catalogue.py", "data", "nav.data"),
     ("views/methodology.py", "methodology", "nav.methodology"),
 ]

@@ -181,3 +181,13 @@ def published_style_counts(changes: pd.DataFrame, index_code: str = "overall", *
         "within_error": int((verdict == "no_change").sum()),
         "not_tested": int(verdict.isin(["not_comparable", "no_uncertainty"]).sum()),
     }
+
+
+def difference(a: pd.Series, b: pd.Series) -> dict:
+    """Difference between two units (independent samples): z-test of v_a − v_b with se_d = √(se_a² + se_b²); verdict 'different', 'same' or 'untested'."""
+    d = float(a["value"]) - float(b["value"])
+    se = float(np.sqrt(float(a["se"]) ** 2 + float(b["se"]) ** 2))
+    if not np.isfinite(d) or not np.isfinite(se) or se == 0:
+        return {"difference": d, "se": se, "p_value": np.nan, "verdict": "untested"}
+    p = float(2.0 * special.ndtr(-abs(d / se)))
+    return {"difference": d, "se": se, "p_value": p, "verdict": "different" if p < 0.05 else "same"}

@@ -34,7 +34,13 @@ def styled(fig: go.Figure, title: str, subtitle: str, height: int = 420, lang: s
 
 
 def ranked_bars(
-    frame: pd.DataFrame, title: str, subtitle: str, value_label: str, highlight: str | None, target_label: str
+    frame: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    value_label: str,
+    highlight: str | None,
+    target_label: str,
+    lang: str = "vi",
 ) -> go.Figure:
     """Horizontal bars of `value` with CI whiskers per unit (`label`, `unit_id`, `ci_low`, `ci_high`, `hover`)."""
     data = frame.sort_values("value")
@@ -62,11 +68,16 @@ def ranked_bars(
     fig.add_vline(x=TARGET_LEVEL, line_dash="dash", line_color=TARGET, annotation_text=target_label)
     lo = max(0.0, float(data["ci_low"].min(skipna=True) if data["ci_low"].notna().any() else 60.0) - 3)
     fig.update_xaxes(range=[lo, 100], title=value_label)
-    return styled(fig, title, subtitle, height=max(420, 16 * len(data) + 120))
+    return styled(fig, title, subtitle, height=max(420, 16 * len(data) + 120), lang=lang)
 
 
 def trend_lines(
-    frame: pd.DataFrame, title: str, subtitle: str, value_label: str, breaks: list[tuple[float, str]]
+    frame: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    value_label: str,
+    breaks: list[tuple[float, str]],
+    lang: str = "vi",
 ) -> go.Figure:
     """Lines with CI bands per series (`series`, `year`, `value`, `ci_low`, `ci_high`, `hover`), with
     vertical markers at the methodology / geography breaks."""
@@ -95,10 +106,12 @@ def trend_lines(
     fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
     fig.update_xaxes(dtick=1, title=None)
     fig.update_yaxes(title=value_label)
-    return styled(fig, title, subtitle)
+    return styled(fig, title, subtitle, lang=lang)
 
 
-def component_bars(frame: pd.DataFrame, title: str, subtitle: str, value_label: str) -> go.Figure:
+def component_bars(
+    frame: pd.DataFrame, title: str, subtitle: str, value_label: str, lang: str = "vi"
+) -> go.Figure:
     """Bars per index component (`index_code`, `label`, `value`, `ci_low`, `ci_high`, `hover`), grouped by
     `series` when given (units being compared); colours keep their meaning across pages."""
     fig = go.Figure()
@@ -118,30 +131,4 @@ def component_bars(frame: pd.DataFrame, title: str, subtitle: str, value_label: 
     values = frame["ci_low"].dropna()
     fig.update_yaxes(range=[max(0.0, (values.min() if len(values) else 60.0) - 5), 100], title=value_label)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
-    return styled(fig, title, subtitle)
-
-
-def centroid_map(
-    frame: pd.DataFrame, islands: pd.DataFrame, title: str, subtitle: str, value_label: str
-) -> go.Figure:
-    """Offline point map: provinces at their centroids (`lon`, `lat`, `value`, `label`, `hover`), coloured
-    by value, on plain lon/lat axes (no tiles, no topojson); island groups drawn and named (`islands`)."""
-    fig = go.Figure(
-        go.Scatter(
-            x=frame["lon"], y=frame["lat"], mode="markers",
-            marker={"size": 14, "color": frame["value"], "colorscale": "Viridis", "showscale": True,
-                    "colorbar": {"title": {"text": value_label}}, "line": {"width": 0.5, "color": "#333"}},
-            hovertext=frame["hover"], hoverinfo="text", customdata=frame[["unit_id"]], name=value_label,
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=islands["lon"], y=islands["lat"], mode="markers+text", text=islands["label"],
-            textposition="middle right", marker={"symbol": "diamond", "size": 9, "color": "#333333"},
-            hoverinfo="text", hovertext=islands["label"], showlegend=False,
-        )
-    )  # fmt: skip
-    fig.update_xaxes(range=[101.5, 118.5], showticklabels=False, visible=False)
-    fig.update_yaxes(range=[7.5, 23.8], scaleanchor="x", scaleratio=1, showticklabels=False, visible=False)
-    fig.update_layout(showlegend=False)
-    return styled(fig, title, subtitle, height=720)
+    return styled(fig, title, subtitle, lang=lang)

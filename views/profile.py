@@ -33,7 +33,7 @@ cursor_id = unit_id
 while cursor_id in units.index:
     trail.append(cursor_id)
     cursor_id = units.loc[cursor_id, "parent_id"]
-trail = [u for u in trail[::-1] if units.loc[u, "level"] not in ("region",)]
+trail = [u for u in trail[::-1] if units.loc[u, "level"] not in ("region", "nation")]
 crumbs = st.columns(len(trail) + 1)
 with crumbs[0]:
     link("VN", t("filters.national", lang))
@@ -60,28 +60,40 @@ if summary.empty:
 else:
     st.dataframe(views.display_table(summary, filters, "index_name"), hide_index=True, key="profile-indices")
     st.caption(components.n_caption(filters, summary["n"].max()))
+    elements = summary[summary["index_level"] == "element"]
+    if not elements.empty:
+        names = dict(zip(elements["index_code"], elements["index_name"], strict=True))
+        element = st.selectbox(
+            t("profile.element", lang), list(names), format_func=lambda c: names[c], key="profile-element"
+        )
+        labels = da.labels(da.db_key(), filters.year)
+        criteria_codes = set(labels.loc[labels["parent"] == element, "index_code"])
+        criteria = frame[frame["index_code"].isin(criteria_codes)]
+        st.markdown(t("profile.criteria", lang, element=names[element]))
+        st.dataframe(
+            views.display_table(criteria, filters, "index_name"), hide_index=True, key="profile-criteria"
+        )
 
-children = units[units["parent_id"] == unit_id].reset_index()
+below = units[units["parent_id"] == unit_id].reset_index()
+children = below[below["level"].isin(["district", "commune"])].copy()
+agencies = below[below["level"] == "agency"]
+name_col = "short_vi" if lang == "vi" else "name_en"
 if unit_id != "VN" and not children.empty:
     st.subheader(t("profile.children", lang, n=len(children)))
-    child_level = children["level"].iloc[0]
-    child_engine = {"district": "district", "commune": "commune"}.get(child_level)
-    values = views.results(filters, level=child_engine) if child_engine else None
-    sampled = children
-    if values is not None:
-        overall = values[values["index_code"] == "overall"].set_index("unit_id")
-        children["value"] = children["unit_id"].map(overall["value"])
-        children["n"] = children["unit_id"].map(overall["n"])
-        sampled = children[children["n"].notna()]
-    name_col = "short_vi" if lang == "vi" else "name_en"
+    values = views.results(filters, level=children["level"].iloc[0])
+    overall = values[values["index_code"] == "overall"].set_index("unit_id")
+    children["value"] = children["unit_id"].map(overall["value"])
+    children["n"] = children["unit_id"].map(overall["n"])
+    sampled = children[children["n"].notna()]
     st.caption(t("profile.children_sampled", lang, sampled=len(sampled), total=len(children)))
-    for row in sampled.sort_values(name_col).head(60).itertuples():
-        value = (
-            ""
-            if "value" not in children or row.value != row.value
-            else f" — {views.fmt_value(row.value, lang)}"
-        )
+    for row in sampled.sort_values(name_col).itertuples():
+        value = "" if row.value != row.value else f" — {views.fmt_value(row.value, lang)}"
         link(row.unit_id, f"{getattr(row, name_col)}{value}")
+if not agencies.empty:
+    st.subheader(t("profile.agencies", lang, n=len(agencies)))
+    st.caption(t("profile.agencies_note", lang))
+    for row in agencies.sort_values(name_col).itertuples():
+        link(row.unit_id, getattr(row, name_col))
 
 published = da.published(da.db_key(), None, unit_id)
 if not published.empty:

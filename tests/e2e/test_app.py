@@ -17,7 +17,7 @@ KNOWN_DEEP_LINK_PROBE = re.compile(
     r"404 \(Not Found\) \(http://127\.0\.0\.1:\d+/\w+/_stcore/(health|host-config):0\)$"
 )
 
-PAGES = ["overview", "map", "trends", "dimensions", "profile", "compare", "data", "methodology"]
+PAGES = ["overview", "map", "trends", "dimensions", "profile", "compare", "drivers", "data", "methodology"]
 
 
 def test_overview_shows_title_and_chart(page: Page, app_server: str) -> None:
@@ -36,6 +36,8 @@ def test_every_page_opens_in_english(page: Page, app_server: str, path: str) -> 
     open_app(page, f"{app_server}/{route}?lang=en&year=2024&unit=P63-01")
     title_key = {"data": "data.title"}.get(path, f"{path}.title")
     expect(page.get_by_role("heading", name=t(title_key, "en"), exact=True)).to_be_visible()
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / f"page-{path}-en-1366x768.png"))
     page.console_errors[:] = [e for e in page.console_errors if not KNOWN_DEEP_LINK_PROBE.search(e)]
     assert_page_clean(page)
 

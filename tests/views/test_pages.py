@@ -15,6 +15,7 @@ PAGES = [
     ("views/dimensions.py", "dimensions.title"),
     ("views/profile.py", "profile.title"),
     ("views/compare.py", "compare.title"),
+    ("views/drivers.py", "drivers.title"),
     ("views/data_catalogue.py", "data.title"),
     ("views/methodology.py", "methodology.title"),
 ]

@@ -1,0 +1,97 @@
+"""Drivers page under AppTest through app.py: runs everywhere, shows key_drivers' numbers, and fits no model
+below the minimum n."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+from ui.i18n import fmt_number, t
+
+PAGE = "views/drivers.py"
+CASES = [
+    {"year": "2024", "geo": "63", "unit": "P63-01"},
+    {"year": "2024", "geo": "63", "unit": "VN"},
+    {"year": "2025", "geo": "34", "unit": "P34-05"},
+]
+
+
+@pytest.fixture()
+def app(demo_db_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
+    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+
+
+def open_page(app: AppTest, lang: str, params: dict[str, str]) -> AppTest:
+    app.query_params.update({"lang": lang, **params})
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def expected_drivers(demo_db_path, year: int, level: str, unit: str):
+    from analysis.drivers import key_drivers
+    from analysis.engine import respondent_scores
+    from data.db import connect_read_only
+
+    with connect_read_only(demo_db_path) as con:
+        scores = respondent_scores(con, year, level, unit)
+    names = [c for c in scores.columns if c not in ("resp_no", "weight", "psu", "stratum", "outcome")]
+    return key_drivers(scores, names)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("params", CASES, ids=lambda p: f"{p['year']}-{p['unit']}")
+def test_page_runs(app: AppTest, lang: str, params: dict[str, str]) -> None:
+    open_page(app, lang, params)
+    assert app.title[0].value == t("drivers.title", lang)
+    assert any(t("common.demo_notice", lang) == w.value for w in app.warning)
+    assert len(app.get("plotly_chart")) == 1
+    assert app.metric[1].value == fmt_number(200, lang, 0)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(("year", "geo", "level", "unit"), [(2024, "63", "province", "P63-01"),
+                                                            (2024, "63", "national", "VN")])  # fmt: skip
+def test_importances_equal_key_drivers(
+    app: AppTest, demo_db_path, lang: str, year: int, geo: str, level: str, unit: str
+) -> None:
+    from analysis.drivers import importance_performance
+
+    open_page(app, lang, {"year": str(year), "geo": geo, "unit": unit})
+    result = expected_drivers(demo_db_path, year, level, unit)
+    assert result.status == "ok"
+    shown = app.dataframe[0].value
+    assert len(shown) == len(result.table)
+    assert app.metric[0].value == fmt_number(result.n, lang, 0)
+    expected = importance_performance(result.table).sort_values("rank")
+    assert list(shown[t("drivers.col_importance", lang)]) == pytest.approx(
+        list((100 * expected["importance"]).round(2))
+    )
+    assert list(shown[t("drivers.col_or", lang)]) == pytest.approx(
+        list(expected["odds_ratio_per_10_points"].round(3))
+    )
+    assert list(shown[t("drivers.col_performance", lang)]) == pytest.approx(
+        list(expected["performance"].round(2))
+    )
+    quadrants = [t(f"drivers.quadrants.{q}", lang) for q in expected["quadrant"]]
+    assert list(shown[t("drivers.col_quadrant", lang)]) == quadrants
+    advice = " ".join(m.value for m in app.markdown)
+    for q in set(expected["quadrant"]):
+        assert t(f"drivers.advice.{q}", lang) in advice
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_below_minimum_n_no_model(app: AppTest, monkeypatch, lang: str) -> None:
+    from analysis import drivers
+
+    monkeypatch.setattr(drivers, "DEFAULT_MIN_N", 100_000)
+    open_page(app, lang, {"year": "2024", "geo": "63", "unit": "P63-01"})
+    message = t("drivers.too_few", lang, n=app.metric[0].value, min_n=fmt_number(100_000, lang, 0))
+    assert any(w.value == message for w in app.warning)
+    assert app.metric[1].value == fmt_number(100_000, lang, 0)
+    assert len(app.get("plotly_chart")) == 0
+    assert len(app.dataframe) == 0
