@@ -78,6 +78,7 @@ else:
               delta_arrow="off")  # fmt: skip
     if verdict_line:
         st.markdown(verdict_line)
+        st.caption(t("overview.single_test_note", lang))
     if not is_nation and filters.unit_id in ranks.index and pd.notna(ranks.loc[filters.unit_id, "rank"]):
         r = ranks.loc[filters.unit_id]
         facts |= {
