@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.palette import BASE, BREAK_LINE, FONT, HIGHLIGHT, TARGET, element_colour
+from charts.palette import BASE, FONT, HIGHLIGHT, TARGET, element_colour
 
 TARGET_LEVEL = 80.0
 
@@ -69,44 +69,6 @@ def ranked_bars(
     lo = max(0.0, float(data["ci_low"].min(skipna=True) if data["ci_low"].notna().any() else 60.0) - 3)
     fig.update_xaxes(range=[lo, 100], title=value_label)
     return styled(fig, title, subtitle, height=max(420, 16 * len(data) + 120), lang=lang)
-
-
-def trend_lines(
-    frame: pd.DataFrame,
-    title: str,
-    subtitle: str,
-    value_label: str,
-    breaks: list[tuple[float, str]],
-    lang: str = "vi",
-) -> go.Figure:
-    """Lines with CI bands per series (`series`, `year`, `value`, `ci_low`, `ci_high`, `hover`), with
-    vertical markers at the methodology / geography breaks."""
-    fig = go.Figure()
-    for k, (series, data) in enumerate(frame.groupby("series", sort=False)):
-        data = data.sort_values("year")
-        colour = HIGHLIGHT if k == 0 else BASE
-        fig.add_trace(
-            go.Scatter(
-                x=list(data["year"]) + list(data["year"])[::-1],
-                y=list(data["ci_high"]) + list(data["ci_low"])[::-1],
-                fill="toself", fillcolor=colour, opacity=0.15, line={"width": 0},
-                hoverinfo="skip", showlegend=False,
-            )
-        )  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                x=data["year"], y=data["value"], mode="lines+markers", name=str(series),
-                line={"color": colour, "width": 3 if k == 0 else 2}, hovertext=data["hover"], hoverinfo="text",
-            )
-        )  # fmt: skip
-    for position, label in breaks:
-        fig.add_vline(x=position, line_dash="dot", line_color=BREAK_LINE)
-        fig.add_annotation(x=position, y=1.0, yref="paper", text=label, showarrow=False, xanchor="left",
-                           font={"size": 11, "color": BREAK_LINE})  # fmt: skip
-    fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
-    fig.update_xaxes(dtick=1, title=None)
-    fig.update_yaxes(title=value_label)
-    return styled(fig, title, subtitle, lang=lang)
 
 
 def component_bars(

@@ -9,7 +9,6 @@ import pytest
 from scipy import special
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT
 from ui.i18n import fmt_signed, t
 
 CASES = [
@@ -18,12 +17,6 @@ CASES = [
     {"year": "2025", "unit": "P34-08"},
     {"year": "2023", "geo": "34", "unit": "P34-08"},
 ]
-
-
-@pytest.fixture()
-def app(demo_db_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
-    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
 
 
 def _open(app: AppTest, query: dict, lang: str) -> AppTest:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT
 from ui.i18n import fmt_number, t
 
 PAGE = "views/drivers.py"
@@ -15,12 +14,6 @@ CASES = [
     {"year": "2024", "geo": "63", "unit": "VN"},
     {"year": "2025", "geo": "34", "unit": "P34-05"},
 ]
-
-
-@pytest.fixture()
-def app(demo_db_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
-    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
 
 
 def open_page(app: AppTest, lang: str, params: dict[str, str]) -> AppTest:

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT
 from ui.i18n import t
-
-
-@pytest.fixture()
-def app(demo_db_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
-    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
 
 
 def _open_below(app: AppTest, year: str, geo: str, unit: str) -> AppTest:

@@ -10,7 +10,6 @@ from analysis.change import published_style_counts, year_over_year
 from analysis.engine import compute_indices
 from charts.overview import element_markers, province_distribution
 from data.db import connect_read_only
-from tests.conftest import REPO_ROOT
 from ui.i18n import fmt_ci, fmt_pct, t
 
 CASES = [
@@ -19,12 +18,6 @@ CASES = [
     ({"year": "2025", "geo": "34", "unit": "P34-08"}, "P34 province 2025"),
     ({"year": "2022", "geo": "63", "unit": "P63-04"}, "province 2022 (after the break)"),
 ]
-
-
-@pytest.fixture()
-def app(demo_db_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
-    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.engine import compute_indices
 from data.db import connect_read_only
-from tests.conftest import REPO_ROOT
 from ui.i18n import t
-
-
-@pytest.fixture()
-def app(demo_db_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
-    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
 
 
 @pytest.fixture(scope="module")

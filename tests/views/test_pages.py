@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT
 from ui.i18n import t
 
 PAGES = [
@@ -19,12 +18,6 @@ PAGES = [
     ("views/data_catalogue.py", "data.title"),
     ("views/methodology.py", "methodology.title"),
 ]
-
-
-@pytest.fixture()
-def app(demo_db_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
-    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
