@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from ui import data_access as da
 from ui.i18n import fmt_ci, fmt_number, fmt_pct, t
@@ -84,3 +85,12 @@ def unit_display(unit_id: str, filters: Filters) -> str:
 def profile_url(unit_id: str, filters: Filters) -> str:
     """Relative link to a unit's profile that keeps the current filters (for LinkColumn cells)."""
     return f"profile?lang={filters.lang}&year={filters.year}&geo={filters.geo}&unit={filters.unit_id}&focus={unit_id}"
+
+
+def profile_column(lang: str) -> dict:
+    """column_config entry that shows the `profile` column (from `profile_url`) as an "open profile" link."""
+    return {
+        "profile": st.column_config.LinkColumn(
+            t("table.profile", lang), display_text=t("table.open_profile", lang)
+        )
+    }

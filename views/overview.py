@@ -222,13 +222,14 @@ if is_nation and not overall.empty:
                 "–" if pd.isna(lo) else f"{lo}–{hi}"
                 for lo, hi in zip(ranked["rank_low"], ranked["rank_high"], strict=True)
             ],
+            "profile": [views.profile_url(u, filters) for u in ranked["unit_id"]],
         }
     )
     left, right = st.columns(2)
     left.markdown(f"**{t('overview.top_title', lang)}**")
-    left.dataframe(table.head(5), hide_index=True)
+    left.dataframe(table.head(5), hide_index=True, column_config=views.profile_column(lang))
     right.markdown(f"**{t('overview.bottom_title', lang)}**")
-    right.dataframe(table.tail(5), hide_index=True)
+    right.dataframe(table.tail(5), hide_index=True, column_config=views.profile_column(lang))
 
 fig = ranked_bars(
     overall.dropna(subset=["value"]),

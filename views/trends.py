@@ -147,9 +147,10 @@ if not yoy.empty:
                 fmt_ci(a, b, lang) for a, b in zip(yoy["change_ci_low"], yoy["change_ci_high"], strict=True)
             ],
             t("trends.col_verdict", lang): [t(f"verdict.{v}", lang) for v in yoy["verdict"]],
+            "profile": [views.profile_url(u, filters) for u in yoy["unit_id"]],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=views.profile_column(lang))
     st.caption(t("trends.yoy_note", lang))
 
 # slope per comparable segment (a successor territory in 2025 is its own segment)
