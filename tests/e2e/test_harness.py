@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import REPO_ROOT, assert_page_clean, open_app, start_streamlit, wait_for_app
 
@@ -53,9 +53,10 @@ def harness_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_clean_app_passes(page: Page, harness_url: str) -> None:
     open_app(page, harness_url)
-    assert page.locator('[data-testid="stHeading"] h1').inner_text() == "Tự kiểm tra bộ thử nghiệm"
-    assert page.locator(".js-plotly-plot").count() == 1
-    assert page.locator(".js-plotly-plot").is_visible()
+    expect(page.locator('[data-testid="stHeading"] h1')).to_have_text("Tự kiểm tra bộ thử nghiệm")
+    # plotly's JS chunk loads lazily after the script run ends: wait for the chart (retrying), never count once
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=30_000)
+    expect(page.locator(".js-plotly-plot")).to_be_visible()
     assert_page_clean(page)
 
 
