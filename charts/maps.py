@@ -42,6 +42,21 @@ def _view(geojson: dict, height: int, width: int = 900) -> dict:
     return {"center": {"lon": (lon0 + lon1) / 2, "lat": (lat0 + lat1) / 2}, "zoom": round(zoom, 2)}
 
 
+def _map_layout(fig: go.Figure, geojson: dict, title: str, subtitle: str, height: int, lang: str) -> None:
+    """The look shared by every map: title, fonts, the empty white-bg style fitted to `geojson`, stable
+    zoom across reruns and the language's number separators."""
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.0, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 0, "r": 0, "t": 70, "b": 0},
+        map={"style": "white-bg", **_view(geojson, height)},
+        uirevision="keep",
+        paper_bgcolor="white",
+        separators=",." if lang == "vi" else ".,",
+    )
+
+
 def choropleth(
     geojson: dict,
     frame: pd.DataFrame,
@@ -118,17 +133,8 @@ def choropleth(
                     showlegend=True,
                 )
             )  # fmt: skip
-    fig.update_layout(
-        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.0, "xanchor": "left"},
-        font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 0, "r": 0, "t": 70, "b": 0},
-        map={"style": "white-bg", **_view(geojson, height)},
-        legend={"orientation": "h", "y": 0.02, "x": 0.01, "bgcolor": "rgba(255,255,255,0.8)"},
-        uirevision="keep",
-        paper_bgcolor="white",
-        separators=",." if lang == "vi" else ".,",
-    )
+    _map_layout(fig, geojson, title, subtitle, height, lang)
+    fig.update_layout(legend={"orientation": "h", "y": 0.02, "x": 0.01, "bgcolor": "rgba(255,255,255,0.8)"})
     return fig
 
 
@@ -162,13 +168,5 @@ def symbols_over_outline(
             showlegend=False,
         )
     )  # fmt: skip
-    fig.update_layout(
-        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.0, "xanchor": "left"},
-        font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 0, "r": 0, "t": 70, "b": 0},
-        map={"style": "white-bg", **_view(outline_geojson, height)},
-        uirevision="keep",
-        separators=",." if lang == "vi" else ".,",
-    )
+    _map_layout(fig, outline_geojson, title, subtitle, height, lang)
     return fig

@@ -9,6 +9,7 @@ import pytest
 from scipy import special
 from streamlit.testing.v1 import AppTest
 
+from tests.views.conftest import open_page
 from ui.i18n import fmt_signed, t
 
 CASES = [
@@ -20,11 +21,7 @@ CASES = [
 
 
 def _open(app: AppTest, query: dict, lang: str) -> AppTest:
-    app.query_params.update(query | {"lang": lang})
-    app.run()
-    app.switch_page("views/compare.py")
-    app.run()
-    return app
+    return open_page(app, "views/compare.py", query, lang)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

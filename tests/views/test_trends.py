@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.views.conftest import open_page
 from ui.i18n import fmt_signed, t
 
 CASES = [
@@ -18,11 +19,7 @@ CASES = [
 
 
 def _open(app: AppTest, query: dict, lang: str) -> AppTest:
-    app.query_params.update(query | {"lang": lang})
-    app.run()
-    app.switch_page("views/trends.py")
-    app.run()
-    return app
+    return open_page(app, "views/trends.py", query, lang)
 
 
 def _table(app: AppTest, column_key: str, lang: str) -> pd.DataFrame:
