@@ -196,7 +196,9 @@ if provinces_chosen:
             low = "–" if pd.isna(r["rank_low"]) else fmt_number(r["rank_low"], lang, 0)
             high = "–" if pd.isna(r["rank_high"]) else fmt_number(r["rank_high"], lang, 0)
             text = t("trends.rank_hover", lang, rank=int(r["rank"]), of=int(r["rank_of"]), low=low, high=high)
-            bump.append({"series": name, "year": year, "unit_id": sid, "rank": int(r["rank"]),
+            shown = views.results(filters, year, level)
+            n = shown.loc[(shown["unit_id"] == sid) & (shown["index_code"] == code), "n"].max()
+            bump.append({"series": name, "year": year, "unit_id": sid, "rank": int(r["rank"]), "n": n,
                          "rank_low": r["rank_low"], "rank_high": r["rank_high"], "rank_of": int(r["rank_of"]),
                          "hover": f"{year}<br><b>{name}</b><br>{text}"})  # fmt: skip
     bump_frame = pd.DataFrame(bump)
@@ -206,7 +208,7 @@ if provinces_chosen:
         components.chart(
             fig,
             bump_frame.drop(columns="hover"),
-            components.n_caption(filters, None),
+            components.n_caption(filters, bump_frame["n"].sum()),
             "trends-ranks",
             filters,
         )
