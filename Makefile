@@ -65,7 +65,8 @@ format: venv
 	$(PY) -m ruff format .
 
 clean:
-	rm -f data/sipas.duckdb data/sipas.duckdb.wal
+	rm -f data/sipas.duckdb data/sipas.duckdb.wal data/.sipas.duckdb.lock
+	rm -rf data/sipas.versions  # imported data: the raw files in data/sipas.imports/ and the salt are kept
 	rm -rf .pytest_cache .ruff_cache .hypothesis tests/e2e/artifacts
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 

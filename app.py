@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data import db
+from ui import data_access as da
 from ui.i18n import t
 from ui.state import sidebar_filters
 
@@ -29,6 +30,7 @@ def main() -> None:
     if not db.db_path().exists():
         st.error(t("common.no_database", lang, path=str(db.db_path())))
         st.stop()
+    da.pin_db_key()
     filters = sidebar_filters()
     pages = [
         st.Page(path, title=t(key, filters.lang), url_path=url, default=(url == "overview"))

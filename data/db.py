@@ -11,7 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB_PATH = DATA_DIR / "sipas.duckdb"
 SCHEMA_FILE = DATA_DIR / "schema.sql"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def db_path() -> Path:
@@ -31,12 +31,15 @@ def connect_read_only(path: Path | str | None = None) -> duckdb.DuckDBPyConnecti
         raise FileNotFoundError(
             f"SIPAS database not found: {target} (run `make run` or `python -m data.demo`)"
         )
-    return duckdb.connect(str(target), read_only=True)
+    con = duckdb.connect(str(target), read_only=True)
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def connect_write(path: Path | str) -> duckdb.DuckDBPyConnection:
     """Open (or create) a database for writing and make sure the schema exists."""
     con = duckdb.connect(str(path))
+    con.execute("SET enable_progress_bar = false")
     create_schema(con)
     return con
 
@@ -56,10 +59,10 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of `schema.sql` if missing and record the schema version once."""
     con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-    if scalar(con, "SELECT count(*) FROM schema_version") == 0:
-        con.execute(
-            "INSERT INTO schema_version (version, note) VALUES (?, ?)", [SCHEMA_VERSION, "initial schema"]
-        )
+    current = scalar(con, "SELECT max(version) FROM schema_version")
+    if current is None or current < SCHEMA_VERSION:
+        note = "initial schema" if current is None else f"upgraded from {current} (tables added)"
+        con.execute("INSERT INTO schema_version (version, note) VALUES (?, ?)", [SCHEMA_VERSION, note])
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -1,4 +1,4 @@
--- SIPAS dashboard store, schema version 1.
+-- SIPAS dashboard store, schema version 2 (2: respondent_recheck).
 -- Conventions: unit ids are '<LEVEL><63|34>-<GSO code>' (P63-01, D63-001, C63-00001, P34-01, C34-00004),
 -- 'R-<n>' for socio-economic regions, 'VN' for the nation, 'A-<province id>-<slug>' for agencies.
 -- geo_version is 'pre2025' (63 provinces, districts, communes before 1 July 2025) or '2025' (34 provinces, communes).
@@ -119,6 +119,15 @@ CREATE TABLE IF NOT EXISTS respondent (
     import_id       INTEGER,
     PRIMARY KEY (year, respondent_id),
     UNIQUE (year, resp_no)
+);
+
+-- Identifying fields (phone, name, address, national ID) of respondents kept ONLY as a salted HMAC-SHA256 for
+-- fieldwork re-check sampling (SIPAS_PII_MODE=hash); the salt lives outside the database. Never displayed.
+CREATE TABLE IF NOT EXISTS respondent_recheck (
+    year        INTEGER NOT NULL,
+    resp_no     INTEGER NOT NULL,
+    field       VARCHAR NOT NULL CHECK (field IN ('name', 'phone', 'address', 'national_id', 'email')),
+    value_hash  VARCHAR NOT NULL
 );
 
 -- Long format: one row per respondent x item answered (item not asked: no row).

@@ -11,11 +11,31 @@ import streamlit as st
 from analysis import engine
 from data import db, queries
 
+PIN_KEY = "_sipas_db_key"
+
+
+def current_key() -> tuple[str, float]:
+    """Identity of the current database version: the file the database path resolves to (each import
+    writes a new file, see `data.versions`) and its modification time (a demo rebuilt in place is new too)."""
+    path = db.db_path().resolve()
+    return str(path), path.stat().st_mtime if path.exists() else 0.0
+
+
+def pin_db_key() -> tuple[str, float]:
+    """Fix the database version for this script run (called first by `app.py`): every query of one page
+    render reads the same version even if an import switches the database in the middle of it."""
+    key = current_key()
+    st.session_state[PIN_KEY] = key
+    return key
+
 
 def db_key() -> tuple[str, float]:
-    """Identity of the current database file: path and modification time (a rebuilt file is a new key)."""
-    path = db.db_path()
-    return str(path), path.stat().st_mtime if path.exists() else 0.0
+    """The database version of this script run (pinned by `app.py`), else the current one."""
+    try:
+        pinned = st.session_state.get(PIN_KEY)
+    except Exception:  # outside a Streamlit script run (no session)
+        pinned = None
+    return tuple(pinned) if pinned else current_key()
 
 
 @st.cache_resource(max_entries=4)
@@ -92,3 +112,21 @@ def methodologies(key: tuple[str, float]) -> pd.DataFrame:
 def comparable(key: tuple[str, float], year_a: int, year_b: int) -> bool:
     """Whether two waves lie on the same side of the 2022 methodology break."""
     return engine.comparable_years(cursor(), year_a, year_b)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def wave_sources(key: tuple[str, float]) -> pd.DataFrame:
+    """Per wave, where its data came from: the import behind its respondents, or for a wave without
+    respondents the latest import behind its published figures (kind, file_name, imported_at, imported_by)."""
+    sql = """
+        WITH resp AS (SELECT year, max(import_id) AS import_id FROM respondent GROUP BY year),
+        pub AS (
+            SELECT year, max(import_id) AS import_id FROM published_value
+            WHERE year NOT IN (SELECT year FROM resp) GROUP BY year
+        ),
+        src AS (SELECT * FROM resp UNION ALL SELECT * FROM pub)
+        SELECT s.year, l.kind, l.file_name, l.imported_at, l.imported_by
+        FROM survey_wave s LEFT JOIN src USING (year) LEFT JOIN import_log l USING (import_id)
+        ORDER BY s.year
+    """
+    return cursor().execute(sql).df()

@@ -1,0 +1,1229 @@
+"""Turn an uploaded CSV or XLSX file into a clean table of cells (used by the importer, ``data/ingest.py``).
+
+:func:`read_table` checks the size, detects the format from the content (not only the extension), decodes
+CSV text (UTF-8, UTF-16, Windows-1258; legacy TCVN3/VNI font encodings are refused), reads XLSX with
+openpyxl (merged cells filled, formulas and logical values refused, percent formats scaled), finds the
+header row with the importer's scorer (title rows above it skipped, a second header row merged as
+'Parent / Child'), drops trailing note rows and returns every cell as text, a number or None.
+
+Everything that goes wrong is reported as :class:`Problem` values with a Vietnamese and an English message:
+fatal ones in :class:`ReadError`, warnings in :attr:`Table.notices`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import functools
+import itertools
+import math
+import os
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+ENV_MAX_MB = "SIPAS_IMPORT_MAX_MB"
+DEFAULT_MAX_MB = 200
+HEADER_SEARCH_ROWS = 30  # the header is looked for among this many first non-empty rows
+MIN_HEADER_SCORE = 2
+MAX_VALUE_CHARS = 80
+MAX_ROW_WARNINGS = 20  # 'row_too_long' notices listed one by one, then one summary
+ZIP_TOTAL_FACTOR = 20  # uncompressed XLSX may be at most 20 x max_bytes ...
+ZIP_TOTAL_CAP = GIB  # ... and at most 1 GiB
+ZIP_MAX_RATIO = 200  # a member compressed more than 200:1 ...
+ZIP_RATIO_MIN_SIZE = 10 * MIB  # ... and larger than 10 MB uncompressed is refused
+NOTE_MAX_CHARS = 60
+LEGACY_SAMPLE_CHARS = 300_000  # legacy-font files are garbled throughout: a sample is enough
+
+CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
+XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+DELIMITERS = (",", ";", "\t")
+NOTE_PREFIXES = (
+    "nguồn",
+    "nguon",
+    "ghi chú",
+    "ghi chu",
+    "chú thích",
+    "chu thich",
+    "chú ý",
+    "lưu ý",
+    "source",
+    "note",
+    "*",
+    "(",
+)
+
+# Characters that legacy Vietnamese font encodings produce when their bytes are read as Windows-1252/1258
+# and that never occur in genuine Vietnamese: TCVN3/ABC ('Hµ Néi', '§µ N½ng', 'H\xadng Yªn') and VNI
+# ('Haø Noäi', 'Ñaø Naüng', 'Tænh Baéc Kaïn'). Letters that are also Vietnamese (á, é, ô, ...) are left out.
+TCVN3_MARKERS = "¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÆÇËÎÏÑÖ×ØÜÞßäåæçëîïñöøûüþ÷"
+VNI_MARKERS = "øûïåäüëñÑæöîØÛÏÅÄÜËÆÖÎ"
+LEGACY_MARKERS = frozenset(TCVN3_MARKERS + VNI_MARKERS)
+_TCVN3_ONLY = frozenset(TCVN3_MARKERS) - frozenset(VNI_MARKERS)
+_VNI_ONLY = frozenset(VNI_MARKERS) - frozenset(TCVN3_MARKERS)
+_MICRO_UNITS = frozenset({"µg", "µm", "µl", "µL", "µs", "µmol", "µM"})
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    """Toned/modified Vietnamese letters beyond Latin-1, minus those Windows-1258 has as single bytes."""
+    tones = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    letters = set()
+    for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY":
+        for tone in tones:
+            letters.add(unicodedata.normalize("NFC", base + tone))
+    letters |= set("ăâêôơưđĂÂÊÔƠƯĐ")
+    # Windows-1258 decodes some legacy bytes to these, so they prove nothing about genuine Unicode text.
+    return frozenset(ch for ch in letters if ord(ch) > 0xFF and ch not in "ĂăƠơƯưĐđ")
+
+
+VIETNAMESE_LETTERS = _vietnamese_letters()
+_TOKEN_RE = re.compile(r"[\w\u0300-\u036f" + re.escape("".join(sorted(LEGACY_MARKERS))) + "]+")
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_SPACED_THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?")
+_NUMBER_CHARS_RE = re.compile(r"[+-]?[0-9.,]+(?:[eE][+-]?[0-9]+)?")
+
+
+# --------------------------------------------------------------------------------------------- public types
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with (or worth knowing about) an uploaded file."""
+
+    code: str
+    message_vi: str
+    message_en: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: str = "error"
+
+    def __post_init__(self) -> None:
+        if self.value is not None and len(self.value) > MAX_VALUE_CHARS:
+            object.__setattr__(self, "value", self.value[: MAX_VALUE_CHARS - 1] + "…")
+
+
+class ReadError(Exception):
+    """Raised when the file cannot be read at all; .problems lists every reason (non-empty)."""
+
+    problems: list[Problem]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        if not self.problems:
+            raise ValueError("ReadError needs at least one problem")
+        text = "; ".join(p.message_en for p in self.problems[:5])
+        if len(self.problems) > 5:
+            text += f" (+{len(self.problems) - 5} more)"
+        super().__init__(text)
+
+    def __reduce__(self) -> tuple[type[ReadError], tuple[list[Problem]]]:
+        return (type(self), (self.problems,))
+
+
+@dataclass
+class Table:
+    """A clean table read from a file: header labels, data rows and where they came from."""
+
+    columns: list[str]
+    rows: list[list[object]]
+    row_numbers: list[int]
+    header_row: int
+    sheet: str | None
+    encoding: str | None
+    notices: list[Problem]
+
+
+# ------------------------------------------------------------------------------------------ small helpers
+
+
+def max_import_bytes() -> int:
+    """Upload size limit in bytes: env SIPAS_IMPORT_MAX_MB (megabytes, default 200)."""
+    raw = os.environ.get(ENV_MAX_MB, "").strip()
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_MB
+    except ValueError:
+        mb = DEFAULT_MAX_MB
+    if not math.isfinite(mb) or mb <= 0:
+        mb = DEFAULT_MAX_MB
+    return int(mb * MIB)
+
+
+def clean_text(text: str) -> str | None:
+    """Cell text as stored: NFC, whitespace (incl. NBSP and line breaks) collapsed, stripped; '' -> None."""
+    if len(text) <= 200:
+        return _clean_short(text)  # survey files repeat the same texts: cached, and the copies shared
+    return _clean(text)
+
+
+def _clean(text: str) -> str | None:
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())
+    return text or None
+
+
+_clean_short = functools.lru_cache(maxsize=1 << 16)(_clean)
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter of a 0-based column index (0 -> 'A', 27 -> 'AB'); no upper bound."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _mb(n: int | float) -> str:
+    """Megabytes for messages: '250.3', or more digits for tiny sizes/limits ('0.000095')."""
+    value = n / MIB
+    if value >= 0.1:
+        return f"{value:.1f}"
+    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def _vi_num(text: str) -> str:
+    return text.replace(".", ",")
+
+
+def _clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _problem(code: str, vi: str, en: str, **kw: Any) -> Problem:
+    return Problem(code, vi, en, **kw)
+
+
+# ------------------------------------------------------------------------------------------ parse_number
+
+
+def _strip_grouping(digits: str, sep: str) -> str | None:
+    """'1.234.567' with sep '.' -> '1234567'; None if the groups are not thousands groups."""
+    if re.fullmatch(r"\d{1,3}(?:" + re.escape(sep) + r"\d{3})+", digits):
+        return digits.replace(sep, "")
+    return None
+
+
+def parse_number(cell: object, *, integer: bool = False) -> float | int | None:
+    """'82,66' -> 82.66; '82,66%' -> 82.66; '82.66 %' -> 82.66; '1.234' with integer=True -> 1234; '35,268'
+    integer -> 35268; '1.234,5' -> 1234.5; '1,234.5' -> 1234.5; '' / None -> None; numbers pass through; raises
+    ValueError (with a short English reason) for anything else, e.g. 'abc', '=SUM(A1)', '12,3,4'.
+
+    Text without a thousands/decimal ambiguity gives a float (an int with integer=True). A single ',' or '.'
+    is the decimal separator unless integer=True and exactly three digits follow it (then it groups
+    thousands); with both, the last one is the decimal separator. Spaces may group thousands ('1 234,5').
+    """
+    if cell is None:
+        return None
+    if isinstance(cell, bool):
+        raise ValueError("logical value, not a number")
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float | Decimal):
+        value = float(cell)
+        if math.isnan(value):
+            return None
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        if integer:
+            if not value.is_integer():
+                raise ValueError("not an integer")
+            return int(value)
+        return value
+    if not isinstance(cell, str):
+        raise ValueError(f"unsupported type {type(cell).__name__}")
+    text = clean_text(cell)
+    if text is None:
+        return None
+    if text.startswith("="):
+        raise ValueError("formula, not a number")
+    if text.endswith("%"):
+        text = text[:-1].rstrip()
+    if text.startswith("−"):  # U+2212 minus sign
+        text = "-" + text[1:]
+    if any(ch.isspace() for ch in text):
+        if not _SPACED_THOUSANDS_RE.fullmatch(text):
+            raise ValueError("not a number")
+        text = re.sub(r"\s", "", text)
+    if not _NUMBER_CHARS_RE.fullmatch(text) or not any(ch.isdigit() for ch in text):
+        raise ValueError("not a number")
+    sign = ""
+    if text[0] in "+-":
+        sign, text = text[0], text[1:]
+    mantissa, exp_mark, exponent = text.partition("e") if "e" in text else text.partition("E")
+    n_comma, n_dot = mantissa.count(","), mantissa.count(".")
+    if n_comma and n_dot:
+        dec = "," if mantissa.rfind(",") > mantissa.rfind(".") else "."
+        thousands = "." if dec == "," else ","
+        whole, _, frac = mantissa.rpartition(dec)
+        grouped = _strip_grouping(whole, thousands)
+        if grouped is None or not frac.isdigit():
+            raise ValueError("ambiguous thousands/decimal separators")
+        normal = f"{grouped}.{frac}"
+    elif n_comma or n_dot:
+        sep = "," if n_comma else "."
+        count = n_comma or n_dot
+        if count > 1:
+            grouped = _strip_grouping(mantissa, sep)
+            if grouped is None:
+                raise ValueError("ambiguous thousands/decimal separators")
+            normal = grouped
+        else:
+            whole, _, frac = mantissa.partition(sep)
+            if not frac.isdigit() or (whole and not whole.isdigit()):
+                raise ValueError("not a number")
+            if integer and len(frac) == 3 and whole and not whole.startswith("0") and not exp_mark:
+                normal = whole + frac
+            else:
+                normal = f"{whole or '0'}.{frac}"
+    else:
+        normal = mantissa
+    if exp_mark:
+        if not exponent or not exponent.lstrip("+-").isdigit():
+            raise ValueError("not a number")
+        normal += "e" + exponent
+    if integer:
+        if "." in normal or "e" in normal:
+            value = float(sign + normal)
+            if not math.isfinite(value) or not value.is_integer():
+                raise ValueError("not an integer")
+            return int(value)
+        return int(sign + normal)
+    value = float(sign + normal)
+    if not math.isfinite(value):
+        raise ValueError("number too large")
+    return value
+
+
+def _is_numeric(cell: object) -> bool:
+    """True for numbers and for text that parse_number accepts."""
+    if isinstance(cell, bool) or cell is None or isinstance(cell, _Bad):
+        return False
+    if isinstance(cell, int | float):
+        return True
+    try:
+        return parse_number(cell) is not None
+    except ValueError:
+        return False
+
+
+# ----------------------------------------------------------------------------------------------- decoding
+
+
+def _encoding_unknown(detail_vi: str, detail_en: str) -> ReadError:
+    return ReadError(
+        [
+            _problem(
+                "encoding_unknown",
+                f"Không nhận dạng được bảng mã của tệp ({detail_vi}). Hãy lưu tệp dưới dạng CSV UTF-8 "
+                "(trong Excel: Lưu thành → CSV UTF-8 (Comma delimited)).",
+                f"The file's text encoding could not be recognised ({detail_en}). Save it as CSV UTF-8 "
+                "(in Excel: Save As → CSV UTF-8 (Comma delimited)).",
+            )
+        ]
+    )
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when NUL bytes sit at alternating positions (ASCII-heavy UTF-16)."""
+    sample = raw[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    zeros_even = sample[0 : 2 * pairs : 2].count(0)
+    zeros_odd = sample[1 : 2 * pairs : 2].count(0)
+    if zeros_odd >= 0.3 * pairs and zeros_even <= 0.05 * pairs:
+        return "utf-16-le"
+    if zeros_even >= 0.3 * pairs and zeros_odd <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _decode_raw(raw: bytes) -> tuple[str, str]:
+    """Decoded (not yet normalised) text and the encoding name; raises ReadError('encoding_unknown')."""
+    try:
+        if raw.startswith(codecs.BOM_UTF8):
+            text, encoding = raw[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text, encoding = raw.decode("utf-16"), "utf-16"
+        elif order := _utf16_without_bom(raw):
+            text, encoding = raw.decode(order), "utf-16"
+        else:
+            try:
+                text, encoding = raw.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                text, encoding = raw.decode("cp1258"), "cp1258"
+    except UnicodeDecodeError as exc:
+        raise _encoding_unknown(
+            f"byte không hợp lệ ở vị trí {exc.start}", f"invalid byte at position {exc.start}"
+        ) from None
+    if "\x00" in text:
+        raise _encoding_unknown(
+            "tệp chứa ký tự NUL, có thể là tệp nhị phân", "the file holds NUL characters, it may be binary"
+        )
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\x0c\x1a")
+    if controls > 0.1 * len(sample):
+        raise _encoding_unknown("tệp có vẻ là tệp nhị phân", "the file looks binary")
+    return text.rstrip("\x1a"), encoding
+
+
+def _legacy_evidence(text: str) -> tuple[int, int, list[str], str]:
+    """(legacy words, genuine Vietnamese words, sample legacy words, likely legacy encoding) in NFC text."""
+    sample = text[:LEGACY_SAMPLE_CHARS]
+    if sample.isascii():
+        return 0, 0, [], ""
+    legacy = genuine = tcvn3 = vni = 0
+    examples: list[str] = []
+    for token in _TOKEN_RE.findall(sample):
+        if token.isascii():
+            continue
+        if not LEGACY_MARKERS.isdisjoint(token):
+            markers = [ch for ch in token if ch in LEGACY_MARKERS]
+            if token in _MICRO_UNITS:
+                continue
+            if len(markers) >= 2 or any("a" <= ch.lower() <= "z" for ch in token):
+                legacy += 1
+                tcvn3 += sum(ch in _TCVN3_ONLY for ch in markers)
+                vni += sum(ch in _VNI_ONLY for ch in markers)
+                if len(examples) < 3 and token not in examples:
+                    examples.append(token)
+        elif not VIETNAMESE_LETTERS.isdisjoint(token):
+            genuine += 1
+    return legacy, genuine, examples, ("TCVN3 (ABC)" if tcvn3 >= vni else "VNI")
+
+
+def _check_legacy(text: str) -> None:
+    """Raise ReadError('encoding_legacy') when the text looks typed with a TCVN3/ABC or VNI font."""
+    legacy, genuine, examples, kind = _legacy_evidence(text)
+    # Genuine Unicode text practically never holds a legacy-looking word, so a third is plenty.
+    if legacy == 0 or 3 * legacy < genuine:
+        return
+    sample = ", ".join(f"'{w}'" for w in examples)
+    raise ReadError(
+        [
+            _problem(
+                "encoding_legacy",
+                "Văn bản trong tệp được gõ bằng bảng mã tiếng Việt cũ (TCVN3/ABC hoặc VNI, với phông như "
+                f".VnTime hay VNI-Times; ở đây có vẻ là {kind}) nên chữ có dấu bị lỗi, ví dụ {sample}. "
+                "Hãy chuyển sang Unicode, ví dụ bằng công cụ “Chuyển mã” của Unikey (bảng mã nguồn TCVN3 "
+                "hoặc VNI Windows, bảng mã đích Unicode), rồi lưu thành CSV UTF-8.",
+                "The text was typed with a legacy Vietnamese font encoding (TCVN3/ABC or VNI, with fonts "
+                f"such as .VnTime or VNI-Times; here most likely {kind}), so the accented letters are "
+                f"garbled, e.g. {sample}. Convert it to Unicode, e.g. with Unikey's “Chuyển mã” (convert) "
+                "tool (source TCVN3 or VNI Windows, target Unicode), then save as CSV UTF-8.",
+                value=", ".join(examples),
+            )
+        ]
+    )
+
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """Decode uploaded CSV bytes: (text NFC, encoding name); raises ReadError.
+
+    Encodings: 'utf-8-sig', 'utf-16' (BOM or NUL pattern), 'utf-8', else 'cp1258'. Legacy TCVN3/VNI text
+    (even re-saved as UTF-8) -> 'encoding_legacy'; NUL bytes or undecodable bytes -> 'encoding_unknown'.
+    """
+    text, encoding = _decode_raw(raw)
+    text = unicodedata.normalize("NFC", text)
+    _check_legacy(text)
+    return text, encoding
+
+
+# ------------------------------------------------------------------------------------------- row assembly
+
+
+class _Bad:
+    """An XLSX cell that must not be imported (formula or logical value); reported if inside the table."""
+
+    __slots__ = ("kind", "text")
+
+    def __init__(self, kind: str, text: str) -> None:
+        self.kind = kind
+        self.text = text
+
+
+@dataclass
+class _Row:
+    number: int  # 1-based source row/line
+    cells: list[object]
+    copies: frozenset[int] = frozenset()  # columns holding a copy of a merged range's top-left cell
+
+
+def _cell_text(cell: object) -> str:
+    """Text of a cell for header labels and scoring."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, _Bad):
+        return cell.text
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _is_empty(row: _Row) -> bool:
+    return row.cells.count(None) == len(row.cells)
+
+
+def _score_view(row: _Row) -> list[str]:
+    """The row as the header scorer sees it: merged copies blanked (a merged title or a label merged over
+    two header rows counts once, in its top-left cell)."""
+    return ["" if j in row.copies else _cell_text(c) for j, c in enumerate(row.cells)]
+
+
+def _take_buffer(rows: Iterator[_Row]) -> list[_Row]:
+    """Rows up to and including the (HEADER_SEARCH_ROWS + 1)-th non-empty one."""
+    buffer: list[_Row] = []
+    non_empty = 0
+    for row in rows:
+        buffer.append(row)
+        if not _is_empty(row):
+            non_empty += 1
+            if non_empty > HEADER_SEARCH_ROWS:
+                break
+    return buffer
+
+
+def _find_header(buffer: list[_Row], header_score: Callable[[list[str]], int]) -> int | None:
+    """Index (in buffer) of the first best-scoring row among the first non-empty rows, if it scores >= 2."""
+    best_index, best_score, seen = None, MIN_HEADER_SCORE - 1, 0
+    for index, row in enumerate(buffer):
+        if _is_empty(row):
+            continue
+        seen += 1
+        if seen > HEADER_SEARCH_ROWS:
+            break
+        score = header_score(_score_view(row))
+        if score > best_score:
+            best_index, best_score = index, score
+    return best_index
+
+
+def _preview(buffer: list[_Row], limit: int = 5) -> str:
+    """First non-empty rows as short text, for 'no_header' messages."""
+    parts = []
+    for row in buffer:
+        if _is_empty(row):
+            continue
+        cells = [t for t in _score_view(row) if t]
+        parts.append(f"{row.number}: " + _clip(" | ".join(cells), 80))
+        if len(parts) >= limit:
+            break
+    return " ¶ ".join(parts)
+
+
+def _no_header(buffer: list[_Row], sheet: str | None = None) -> Problem:
+    where_vi = f" trong trang tính '{sheet}'" if sheet is not None else ""
+    where_en = f" in sheet '{sheet}'" if sheet is not None else ""
+    preview = _preview(buffer)
+    if preview:
+        found_vi, found_en = f" Các dòng đầu: {preview}", f" First rows: {preview}"
+    else:
+        found_vi, found_en = " Không có dòng nào có dữ liệu.", " There are no rows with data."
+    return _problem(
+        "no_header",
+        f"Không tìm thấy dòng tiêu đề (tên cột){where_vi} trong {HEADER_SEARCH_ROWS} dòng đầu: cần ít nhất "
+        f"{MIN_HEADER_SCORE} tên cột nhận biết được (ví dụ 'Tỉnh', 'Chỉ số SIPAS').{found_vi}",
+        f"No header row (column names) was recognised{where_en} in the first {HEADER_SEARCH_ROWS} rows: at "
+        f"least {MIN_HEADER_SCORE} known column names are needed (e.g. 'Province', 'SIPAS index').{found_en}",
+        value=_clip(preview) if preview else None,
+    )
+
+
+def _is_second_header(header: _Row, below: _Row) -> bool:
+    """The row directly below the header continues it: no numeric cells and new text under some column.
+
+    A row that only repeats the header's text (labels merged over two rows in Excel) continues it too.
+    """
+    if _is_empty(below):
+        return False
+    for j, cell in enumerate(below.cells):
+        if cell is None:
+            continue
+        if j in below.copies and j < len(header.cells) and cell == header.cells[j]:
+            continue  # a label merged over both header rows (number or not)
+        if _is_numeric(cell):
+            return False
+    return True
+
+
+def _header_labels(header: _Row, below: _Row | None) -> list[str]:
+    """Column labels from one or two header rows ('Parent / Child'); blanks become Excel letters."""
+    parents = [_cell_text(c) for c in header.cells]
+    children = [_cell_text(c) for c in below.cells] if below is not None else []
+    width = 0
+    for j in range(max(len(parents), len(children))):
+        if (j < len(parents) and parents[j]) or (j < len(children) and children[j]):
+            width = j + 1
+    parents = (parents + [""] * width)[:width]
+    children = (children + [""] * width)[:width] if below is not None else [""] * width
+    if below is not None:
+        # A merged parent exported to CSV sits over its first child only: carry it right over the children.
+        for j in range(1, width):
+            if not parents[j] and children[j]:
+                k = j - 1
+                while k >= 0 and not parents[k] and children[k]:
+                    k -= 1
+                if k >= 0 and parents[k] and all(children[i] for i in range(k, j)):
+                    parents[j] = parents[k]
+    labels = []
+    for j in range(width):
+        parent, child = parents[j], children[j]
+        label = parent
+        if child and child != parent:
+            label = f"{parent} / {child}" if parent else child
+        labels.append(clean_text(label) or column_letter(j))
+    return labels
+
+
+def _cell_problem(cell: _Bad, row: int, col: int, label: str | None) -> Problem:
+    ref = f"{column_letter(col)}{row}"
+    if cell.kind == "formula":
+        return _problem(
+            "formula",
+            f"Ô {ref} chứa công thức ({_clip(cell.text, 60)}); hãy dán giá trị thay vì công thức "
+            "(Paste Special → Values).",
+            f"Cell {ref} holds a formula ({_clip(cell.text, 60)}); paste values only (Paste Special → Values).",
+            row=row,
+            column=label or column_letter(col),
+            value=cell.text,
+        )
+    return _problem(
+        "cell_type",
+        f"Ô {ref} chứa giá trị logic ({cell.text}); hãy nhập số hoặc chữ.",
+        f"Cell {ref} holds a logical value ({cell.text}); enter a number or text instead.",
+        row=row,
+        column=label or column_letter(col),
+        value=cell.text,
+    )
+
+
+def _is_note(row: _Row) -> bool:
+    """A trailing note: text in at most two cells, nothing numeric, starts like a note or is long."""
+    if not row.copies and len(row.cells) - row.cells.count(None) > 2:
+        return False
+    cells = [c for j, c in enumerate(row.cells) if c is not None and j not in row.copies]
+    if not 1 <= len(cells) <= 2 or any(_is_numeric(c) for c in cells):
+        return False
+    texts = [_cell_text(c) for c in cells]
+    return texts[0].casefold().startswith(NOTE_PREFIXES) or len(" ".join(texts)) > NOTE_MAX_CHARS
+
+
+def _row_list(numbers: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (", …" if len(numbers) > limit else "")
+
+
+@dataclass
+class _Assembled:
+    columns: list[str]
+    rows: list[list[object]]
+    row_numbers: list[int]
+    header_row: int
+    notices: list[Problem]
+
+
+def _assemble(
+    buffer: list[_Row], rest: Iterator[_Row], hidx: int, max_rows: int, *, check_cells: bool = False
+) -> _Assembled:
+    """Header labels and data rows from the header at buffer[hidx]; raises ReadError for cell errors.
+
+    ``check_cells``: the rows may hold _Bad cells (XLSX formulas / logical values) to report.
+    """
+    header = buffer[hidx]
+    below = buffer[hidx + 1] if hidx + 1 < len(buffer) else None
+    second = below if below is not None and _is_second_header(header, below) else None
+    columns = _header_labels(header, second)
+    width = len(columns)
+    errors: list[Problem] = []
+    notices: list[Problem] = []
+
+    for hrow in (header, second):
+        if hrow is None:
+            continue
+        for j, cell in enumerate(hrow.cells[:width]):
+            if isinstance(cell, _Bad):
+                errors.append(_cell_problem(cell, hrow.number, j, None))
+    seen: dict[str, list[int]] = {}
+    for j, label in enumerate(columns):
+        seen.setdefault(label.casefold(), []).append(j)
+    for indexes in seen.values():
+        if len(indexes) > 1:
+            label = columns[indexes[0]]
+            letters = ", ".join(column_letter(j) for j in indexes)
+            errors.append(
+                _problem(
+                    "header_duplicate",
+                    f"Tên cột '{label}' bị trùng (các cột {letters}); hãy đặt tên khác nhau cho mỗi cột.",
+                    f"Column name '{label}' appears more than once (columns {letters}); give every column a "
+                    "distinct name.",
+                    row=header.number,
+                    column=label,
+                    value=label,
+                )
+            )
+
+    rows: list[list[object]] = []
+    numbers: list[int] = []
+    long_rows = 0
+    note_rows: list[int] = []
+    note_text: str | None = None
+    start = hidx + (2 if second is not None else 1)
+    for row in itertools.chain(buffer[start:], rest):
+        if _is_empty(row):
+            continue
+        if note_rows:
+            note_rows.append(row.number)
+            continue
+        if _is_note(row):
+            note_rows.append(row.number)
+            note_text = " ".join(
+                _cell_text(c) for j, c in enumerate(row.cells) if c is not None and j not in row.copies
+            )
+            continue
+        cells = row.cells
+        extra = [_cell_text(c) for c in cells[width:] if c is not None]
+        if extra:
+            long_rows += 1
+            if long_rows <= MAX_ROW_WARNINGS:
+                notices.append(
+                    _problem(
+                        "row_too_long",
+                        f"Dòng {row.number} có dữ liệu ngoài {width} cột của tiêu đề; phần thừa bị bỏ qua.",
+                        f"Row {row.number} has data beyond the {width} header columns; the extra cells are ignored.",
+                        row=row.number,
+                        value=" | ".join(extra),
+                        severity="warning",
+                    )
+                )
+        cells = (cells + [None] * width)[:width]  # padded or truncated copy
+        if check_cells:
+            for j, cell in enumerate(cells):
+                if isinstance(cell, _Bad):
+                    errors.append(_cell_problem(cell, row.number, j, columns[j]))
+                    cells[j] = None
+        rows.append(cells)
+        numbers.append(row.number)
+        if len(rows) > max_rows:
+            limit_vi = f"{max_rows:,}".replace(",", ".")
+            raise ReadError(
+                [
+                    _problem(
+                        "too_many_rows",
+                        f"Tệp có hơn {limit_vi} dòng dữ liệu, vượt giới hạn; hãy chia nhỏ tệp.",
+                        f"The file has more than {max_rows:,} data rows, above the limit; split the file.",
+                        row=row.number,
+                    )
+                ]
+            )
+    if long_rows > MAX_ROW_WARNINGS:
+        more = long_rows - MAX_ROW_WARNINGS
+        notices.append(
+            _problem(
+                "row_too_long",
+                f"Còn {more} dòng khác cũng có dữ liệu ngoài các cột của tiêu đề (bị bỏ qua).",
+                f"{more} more rows also have data beyond the header columns (ignored).",
+                severity="warning",
+            )
+        )
+    if note_rows:
+        listed = _row_list(note_rows)
+        notices.append(
+            _problem(
+                "trailing_notes_ignored",
+                f"Đã bỏ qua {len(note_rows)} dòng ghi chú ở cuối bảng (dòng {listed}).",
+                f"Ignored {len(note_rows)} note row(s) at the end of the table (rows {listed}).",
+                row=note_rows[0],
+                value=note_text,
+                severity="warning",
+            )
+        )
+    if errors:
+        raise ReadError(errors)
+    return _Assembled(columns, rows, numbers, header.number, notices)
+
+
+# ---------------------------------------------------------------------------------------------------- CSV
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[_Row]:
+    """Records of the text as rows of clean cells, numbered by their first physical line."""
+    last_line = [""]
+
+    def lines() -> Iterator[str]:
+        for match in _LINE_RE.finditer(text):
+            last_line[0] = match.group()
+            yield last_line[0]
+
+    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+    start = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ReadError(
+                [
+                    _problem(
+                        "csv_malformed",
+                        f'Lỗi định dạng CSV ở dòng {start} ({exc}); thường do dấu ngoặc kép (") không được '
+                        "đóng hoặc đặt sai chỗ. Hãy xuất lại tệp từ Excel.",
+                        f'Malformed CSV at line {start} ({exc}); usually a double quote (") that is not closed '
+                        "or misplaced. Export the file from Excel again.",
+                        row=start,
+                        value=clean_text(last_line[0]) or None,
+                    )
+                ]
+            ) from None
+        yield _Row(start, [_clean_short(c) if len(c) <= 200 else _clean(c) for c in record])
+        start = reader.line_num + 1
+
+
+def _sniff_delimiter(text: str, header_score: Callable[[list[str]], int]) -> str:
+    """The delimiter among ',', ';', TAB that gives the best header and the most regular rows."""
+    best, best_key = ",", None
+    for delimiter in DELIMITERS:
+        rows: list[_Row] = []
+        errored = False
+        try:
+            for row in _csv_rows(text, delimiter):
+                if not _is_empty(row):
+                    rows.append(row)
+                    if len(rows) >= HEADER_SEARCH_ROWS + 10:
+                        break
+        except ReadError:
+            errored = True
+        hidx = _find_header(rows, header_score)
+        if hidx is None:
+            key = (False, 0, 0, not errored, 0)
+        else:
+            header = rows[hidx]
+            score = header_score(_score_view(header))
+            regular = sum(len(r.cells) == len(header.cells) for r in rows[hidx + 1 :])
+            key = (True, score, regular, not errored, len(header.cells))
+        if best_key is None or key > best_key:
+            best, best_key = delimiter, key
+    return best
+
+
+def _read_csv(path: Path, header_score: Callable[[list[str]], int], max_rows: int) -> Table:
+    text, encoding = _decode_raw(path.read_bytes())
+    if not text.strip():
+        raise ReadError([_empty_file()])
+    _check_legacy(unicodedata.normalize("NFC", text[:LEGACY_SAMPLE_CHARS]))
+    notices: list[Problem] = []
+    if encoding == "cp1258":
+        notices.append(
+            _problem(
+                "encoding_converted",
+                "Tệp dùng bảng mã Windows-1258 (không phải UTF-8); đã chuyển sang Unicode. Kiểm tra lại chữ có "
+                "dấu, và lần sau hãy lưu thành CSV UTF-8.",
+                "The file uses the Windows-1258 encoding (not UTF-8); it was converted to Unicode. Check the "
+                "accented text, and next time save as CSV UTF-8.",
+                severity="warning",
+            )
+        )
+    delimiter = _sniff_delimiter(text, header_score)
+    rows = _csv_rows(text, delimiter)
+    buffer = _take_buffer(rows)
+    hidx = _find_header(buffer, header_score)
+    if hidx is None:
+        raise ReadError([_no_header(buffer)])
+    table = _assemble(buffer, rows, hidx, max_rows)
+    return Table(
+        table.columns,
+        table.rows,
+        table.row_numbers,
+        table.header_row,
+        None,
+        encoding,
+        notices + table.notices,
+    )
+
+
+# --------------------------------------------------------------------------------------------------- XLSX
+
+
+def _xlsx_broken(detail: str, exc_name: str | None = None) -> ReadError:
+    what = f"{exc_name}: {detail}" if exc_name else detail
+    return ReadError(
+        [
+            _problem(
+                "xlsx_broken",
+                f"Tệp Excel bị hỏng hoặc không phải tệp .xlsx hợp lệ ({_clip(what, 120)}). Hãy mở tệp trong "
+                "Excel và lưu lại thành Excel Workbook (.xlsx).",
+                f"The Excel file is damaged or not a valid .xlsx workbook ({_clip(what, 120)}). Open it in "
+                "Excel and save it again as Excel Workbook (.xlsx).",
+            )
+        ]
+    )
+
+
+def _check_zip(path: Path, max_bytes: int) -> None:
+    """Refuse invalid zips, missing workbook parts and zip bombs before openpyxl opens the file."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _xlsx_broken(str(exc) or "invalid zip", type(exc).__name__) from None
+    names = {info.filename.lower() for info in infos}
+    if "[content_types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
+        raise _xlsx_broken("thiếu thành phần workbook / missing workbook parts")
+    limit = min(ZIP_TOTAL_FACTOR * max_bytes, ZIP_TOTAL_CAP)
+    total = sum(info.file_size for info in infos)
+    bomb = next(
+        (
+            info
+            for info in infos
+            if info.file_size > ZIP_RATIO_MIN_SIZE
+            and info.file_size / max(info.compress_size, 1) > ZIP_MAX_RATIO
+        ),
+        None,
+    )
+    if total > limit or bomb is not None:
+        if bomb is not None:
+            ratio = int(bomb.file_size / max(bomb.compress_size, 1))
+            why_vi = f"thành phần '{bomb.filename}' nén tới {ratio}:1"
+            why_en = f"member '{bomb.filename}' is compressed {ratio}:1"
+        else:
+            why_vi = why_en = ""
+        size_vi = f"{_vi_num(_mb(total))} MB khi giải nén, giới hạn {_vi_num(_mb(limit))} MB"
+        size_en = f"{_mb(total)} MB uncompressed, limit {_mb(limit)} MB"
+        raise ReadError(
+            [
+                _problem(
+                    "xlsx_too_large_uncompressed",
+                    f"Tệp Excel quá lớn khi giải nén hoặc nén bất thường ({size_vi}"
+                    f"{'; ' + why_vi if why_vi else ''}). Hãy lưu lại tệp chỉ với dữ liệu cần thiết, hoặc "
+                    "xuất ra CSV UTF-8.",
+                    f"The Excel file is too large once uncompressed or abnormally compressed ({size_en}"
+                    f"{'; ' + why_en if why_en else ''}). Save it again with only the data needed, or export "
+                    "it as CSV UTF-8.",
+                    value=bomb.filename if bomb is not None else None,
+                )
+            ]
+        )
+
+
+_QUOTED_RE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+@functools.lru_cache(maxsize=256)
+def _is_percent_format(number_format: str | None) -> bool:
+    """True when Excel scales the value by 100 for display ('0.00%', not '0.00"%"')."""
+    return bool(number_format) and "%" in _QUOTED_RE.sub("", number_format)
+
+
+def _xlsx_value(cell: object) -> object:
+    """Clean value of an openpyxl cell: str / int / float / None, or _Bad for formulas and booleans."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is str:
+        return _Bad("formula", value) if value.startswith("=") else clean_text(value)
+    if kind is bool:
+        return _Bad("cell_type", "TRUE" if value else "FALSE")
+    if isinstance(value, ArrayFormula):
+        return _Bad("formula", value.text or "=")
+    if isinstance(value, DataTableFormula) or getattr(cell, "data_type", None) == "f":
+        return _Bad("formula", "=" + str(value).lstrip("="))
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            return str(value)
+        if _is_percent_format(getattr(cell, "number_format", None)):
+            scaled = value * 100  # Excel shows 0.8266 as 82.66%
+            return scaled if isinstance(scaled, int) else float(f"{scaled:.10g}")
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def _sheet_rows(ws: object) -> list[_Row]:
+    """All rows of a worksheet with merged ranges filled from their top-left cell; gaps as one empty row."""
+    cells: dict[tuple[int, int], object] = ws._cells  # type: ignore[attr-defined]
+    source: dict[tuple[int, int], tuple[int, int]] = {}
+    for rng in ws.merged_cells.ranges:  # type: ignore[attr-defined]
+        top_left = (rng.min_row, rng.min_col)
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != top_left:
+                    source[(r, c)] = top_left
+    by_row: dict[int, dict[int, tuple[object, bool]]] = {}
+    values: dict[tuple[int, int], object] = {}
+
+    def value_at(key: tuple[int, int]) -> object:
+        if key not in values:
+            values[key] = _xlsx_value(cells.get(key))
+        return values[key]
+
+    for key in set(cells) | set(source):
+        r, c = key
+        if key in source:
+            top = source[key]
+            value, copy = value_at(top), True
+            if isinstance(value, _Bad):  # reported once, at the top-left cell
+                value = value.text
+        else:
+            value, copy = value_at(key), False
+        if value is not None:
+            by_row.setdefault(r, {})[c] = (value, copy)
+    rows: list[_Row] = []
+    previous = 0
+    for r in sorted(by_row):
+        if r > previous + 1:
+            rows.append(_Row(previous + 1, []))
+        entries = by_row[r]
+        width = max(entries)
+        row_cells: list[object] = [None] * width
+        copies = set()
+        for c, (value, copy) in entries.items():
+            row_cells[c - 1] = value
+            if copy:
+                copies.add(c - 1)
+        rows.append(_Row(r, row_cells, frozenset(copies)))
+        previous = r
+    return rows
+
+
+def _read_xlsx(
+    path: Path,
+    header_score: Callable[[list[str]], int],
+    sheet: str | None,
+    max_bytes: int,
+    max_rows: int,
+) -> Table:
+    _check_zip(path, max_bytes)
+    try:
+        # A file object, not the path: openpyxl would refuse an Excel workbook uploaded as '.csv' by name.
+        with warnings.catch_warnings(), open(path, "rb") as handle:
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(handle, read_only=False, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, ParseError, InvalidFileException, ...)
+        raise _xlsx_broken(str(exc) or "-", type(exc).__name__) from None
+    try:
+        worksheets = list(workbook.worksheets)
+        visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
+        notices: list[Problem] = []
+        if sheet is not None:
+            wanted = clean_text(sheet) or ""
+            match = next((ws for ws in worksheets if ws.title == sheet), None) or next(
+                (ws for ws in worksheets if (clean_text(ws.title) or "").casefold() == wanted.casefold()),
+                None,
+            )
+            if match is None:
+                names = ", ".join(f"'{ws.title}'" for ws in visible) or "-"
+                raise ReadError(
+                    [
+                        _problem(
+                            "sheet_not_found",
+                            f"Không có trang tính '{sheet}' trong tệp. Các trang tính: {names}.",
+                            f"Sheet '{sheet}' not found in the workbook. Visible sheets: {names}.",
+                            value=sheet,
+                        )
+                    ]
+                )
+            candidates = [match]
+        else:
+            candidates = visible
+            for ws in worksheets:
+                if ws.sheet_state != "visible":
+                    notices.append(
+                        _problem(
+                            "sheet_hidden_skipped",
+                            f"Đã bỏ qua trang tính ẩn '{ws.title}'.",
+                            f"Skipped hidden sheet '{ws.title}'.",
+                            value=ws.title,
+                            severity="warning",
+                        )
+                    )
+        no_header: list[Problem] = []
+        seen_text: list[str] = []
+        for ws in candidates:
+            rows = _sheet_rows(ws)
+            hidx = _find_header(rows, header_score)
+            if hidx is None:
+                no_header.append(_no_header(rows, ws.title))
+                seen_text.extend(_cell_text(c) for row in rows[:200] for c in row.cells if isinstance(c, str))
+                continue
+            buffer = rows[: hidx + 2]
+            table = _assemble(buffer, iter(rows[hidx + 2 :]), hidx, max_rows, check_cells=True)
+            texts = [" ".join(table.columns)]
+            size = len(texts[0])
+            for row in table.rows:
+                for cell in row:
+                    if isinstance(cell, str):
+                        texts.append(cell)
+                        size += len(cell) + 1
+                if size > LEGACY_SAMPLE_CHARS:
+                    break
+            _check_legacy(" ".join(texts))
+            return Table(
+                table.columns,
+                table.rows,
+                table.row_numbers,
+                table.header_row,
+                ws.title,
+                None,
+                notices + table.notices,
+            )
+        _check_legacy(" ".join(seen_text))  # legacy-font headers are not recognised: say why
+        if not no_header:
+            no_header.append(
+                _problem(
+                    "no_header",
+                    "Tệp Excel không có trang tính nào đang hiển thị có dữ liệu.",
+                    "The workbook has no visible sheet with data.",
+                )
+            )
+        raise ReadError(no_header + notices)
+    finally:
+        workbook.close()
+
+
+# --------------------------------------------------------------------------------------------- entry point
+
+
+def _empty_file() -> Problem:
+    return _problem("file_empty", "Tệp rỗng, không có dữ liệu.", "The file is empty: it holds no data.")
+
+
+def _format_problem(code: str, vi: str, en: str) -> ReadError:
+    return ReadError([_problem(code, vi, en)])
+
+
+def read_table(
+    path: str | Path,
+    *,
+    header_score: Callable[[list[str]], int],
+    sheet: str | None = None,
+    max_bytes: int | None = None,
+    max_rows: int = 5_000_000,
+) -> Table:
+    """Read an uploaded CSV/XLSX file into a :class:`Table`; raises :class:`ReadError` listing every problem.
+
+    ``header_score`` tells how many cells of a candidate header row the importer recognises; ``sheet``
+    picks an XLSX sheet by name (default: the first visible sheet with a header).
+    """
+    path = Path(path)
+    limit = max_import_bytes() if max_bytes is None else max_bytes
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise _format_problem(
+            "file_unreadable",
+            f"Không mở được tệp ({type(exc).__name__}).",
+            f"The file cannot be opened ({type(exc).__name__}: {exc.strerror or exc}).",
+        ) from None
+    if size > limit:
+        raise ReadError(
+            [
+                _problem(
+                    "file_too_large",
+                    f"Tệp quá lớn: {_vi_num(_mb(size))} MB, vượt giới hạn {_vi_num(_mb(limit))} MB. Hãy chia "
+                    f"nhỏ tệp, hoặc quản trị viên có thể nâng giới hạn bằng biến môi trường {ENV_MAX_MB}.",
+                    f"The file is too large: {_mb(size)} MB, above the limit of {_mb(limit)} MB. Split the "
+                    f"file, or an administrator can raise the limit with the environment variable {ENV_MAX_MB}.",
+                    value=f"{size} bytes",
+                )
+            ]
+        )
+    if size == 0:
+        raise ReadError([_empty_file()])
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise _format_problem(
+            "file_unreadable",
+            f"Không đọc được tệp ({type(exc).__name__}).",
+            f"The file cannot be read ({type(exc).__name__}: {exc.strerror or exc}).",
+        ) from None
+    if len(head) == size:
+        stripped = head
+        for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            if stripped.startswith(bom):
+                stripped = stripped[len(bom) :]
+                break
+        if not stripped.strip(b" \t\r\n\x0b\x0c\x00"):
+            raise ReadError([_empty_file()])
+    ext = path.suffix.lower()
+
+    if head.startswith(OLE2_MAGIC):
+        found = _ole_markers(path)
+        # An encrypted .xlsx is an OLE2 container (EncryptionInfo/EncryptedPackage); a renamed .xls has a
+        # 'Workbook' stream and no encryption streams.
+        if ext in XLSX_EXTENSIONS and ("EncryptedPackage" in found or "Workbook" not in found):
+            raise _format_problem(
+                "xlsx_encrypted",
+                "Tệp Excel được đặt mật khẩu (mã hoá) nên không đọc được. Hãy gỡ mật khẩu trong Excel (Tệp → "
+                "Thông tin → Bảo vệ sổ làm việc → Mã hoá bằng mật khẩu, xoá mật khẩu) rồi lưu lại.",
+                "The workbook is password-protected (encrypted) and cannot be read. Remove the password in "
+                "Excel (File → Info → Protect Workbook → Encrypt with Password, clear it) and save again.",
+            )
+        raise _format_problem(
+            "xls_legacy",
+            "Tệp là bảng tính Excel đời cũ (.xls, Excel 97–2003), không được hỗ trợ. Hãy mở tệp trong Excel, "
+            "chọn Lưu thành (Save As) → Excel Workbook (.xlsx) hoặc CSV UTF-8, rồi tải lên lại.",
+            "This is a legacy Excel 97–2003 workbook (.xls), which is not supported. Open it in Excel, use "
+            "Save As → Excel Workbook (.xlsx) or CSV UTF-8, and upload that file.",
+        )
+    is_zip = head.startswith(ZIP_MAGICS)
+    if ext in XLSX_EXTENSIONS or (is_zip and ext in CSV_EXTENSIONS | {".xls"}):
+        if not is_zip:
+            raise _xlsx_broken("không phải tệp zip / not a zip archive")
+        return _read_xlsx(path, header_score, sheet, limit, max_rows)
+    if ext in CSV_EXTENSIONS:
+        return _read_csv(path, header_score, max_rows)
+    supported = "CSV (.csv, .txt) / Excel (.xlsx, .xlsm)"
+    if ext == ".xls":
+        raise _format_problem(
+            "format_unknown",
+            f"Tệp có đuôi .xls nhưng không phải bảng tính Excel. Hãy tải lên tệp {supported}.",
+            f"The file ends in .xls but is not an Excel workbook. Upload a {supported} file.",
+        )
+    raise _format_problem(
+        "format_unknown",
+        f"Không hỗ trợ loại tệp '{ext or '(không có đuôi)'}'. Hãy tải lên tệp {supported}.",
+        f"Unsupported file type '{ext or '(no extension)'}'. Upload a {supported} file.",
+    )
+
+
+def _ole_markers(path: Path) -> set[str]:
+    """Which of the stream names 'EncryptedPackage' / 'Workbook' an OLE2 file mentions (UTF-16 directory)."""
+    markers = {name: name.encode("utf-16-le") for name in ("EncryptedPackage", "Workbook")}
+    keep = max(len(m) for m in markers.values())
+    found: set[str] = set()
+    tail = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(4 * MIB):
+            window = tail + chunk
+            found |= {name for name, marker in markers.items() if marker in window}
+            tail = window[-keep:]
+    return found

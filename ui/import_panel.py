@@ -1,0 +1,389 @@
+"""The Data page's import section: choose what to import, validate the uploaded file (nothing written), show
+every problem and a preview, and only on confirmation write a new database version (`data.ingest`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from data import db, ingest, versions
+from data.ingest.microdata import PII_MODES, pii_mode
+from data.ingest.plan import Plan
+from data.ingest.published import LEVELS
+from data.ingest.template import write_template
+from data.methodology import load_waves
+from data.readers import MIB, max_import_bytes
+from ui import data_access as da
+from ui.i18n import fmt_number, t
+from ui.state import Filters
+
+KINDS = ("microdata", "published")
+LOG_KINDS = ("demo", "reference", "microdata", "published")
+EXISTS_CODES = ("wave_exists", "published_exists")  # errors that only ask for 'replace' to be ticked
+FIRST_PUBLISHED_YEAR = 2015
+PLAN_KEY = "_data_import_plan"
+DONE_KEY = "_data_import_done"
+NONCE_KEY = "_data_import_nonce"
+TARGET_KEY = "_data_import_target"
+REPLACE_KEY = "data-import-replace"
+LOCK_WAIT_S = 5.0  # an import already running: say so after a few seconds rather than hang the page
+
+
+def when_text(value: object, lang: str) -> str:
+    """A timestamp as 'dd/mm/yyyy HH:MM' (vi) or 'yyyy-mm-dd HH:MM' (en); '–' when missing."""
+    if value is None or value in ("", "None") or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return stamp.strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
+
+
+def microdata_years() -> list[int]:
+    """Years that have a wave in `data/waves.toml` (a methodology and a geography)."""
+    return sorted(load_waves())
+
+
+def published_years() -> list[int]:
+    """Years a published table may belong to: 2015 to this year."""
+    return list(range(FIRST_PUBLISHED_YEAR, dt.date.today().year + 1))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def template_files(year: int) -> tuple[bytes, bytes]:
+    """(XLSX template, zip of the CSV template and its README.md) for `year`, built by `write_template`."""
+    with tempfile.TemporaryDirectory(prefix="sipas-template-") as folder:
+        base = Path(folder) / f"sipas_mau_nhap_{year}"
+        xlsx = write_template(year, base.with_suffix(".xlsx"))[0].read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in write_template(year, base.with_suffix(".csv")):
+                archive.write(path, arcname=path.name)
+    return xlsx, buffer.getvalue()
+
+
+@contextmanager
+def _temp_copy(data: bytes, suffix: str) -> Iterator[Path]:
+    """The uploaded bytes in a private temporary file with the upload's suffix, deleted afterwards."""
+    fd, name = tempfile.mkstemp(prefix="sipas-upload-", suffix=suffix)
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _inputs(filters: Filters) -> tuple[str, int, dict, str]:
+    """The importer's choices: kind, year, options for `data.ingest`, and who imports."""
+    lang = filters.lang
+    kind = st.radio(t("data.import.kind", lang), KINDS, key="data-import-kind", horizontal=True,
+                    format_func=lambda k: t(f"data.import.kind_{k}", lang))  # fmt: skip
+    years = microdata_years() if kind == "microdata" else published_years()
+    default = years.index(filters.year) if filters.year in years else len(years) - 1
+    left, right = st.columns(2)
+    year = left.selectbox(t("data.import.year", lang), years, index=default, key=f"data-import-year-{kind}")
+    name = right.text_input(t("data.import.name", lang), key="data-import-name", help=t("data.import.name_help", lang),
+                            placeholder=t("data.import.name_placeholder", lang)).strip()  # fmt: skip
+    options: dict = {}
+    if kind == "published":
+        a, b, c, d = st.columns(4)
+        options["index_code"] = a.text_input(t("data.import.index_code", lang), value="overall",
+                                             key="data-import-index", help=t("data.import.index_code_help", lang)
+                                             ).strip() or "overall"  # fmt: skip
+        options["source"] = b.text_input(t("data.import.source", lang), key="data-import-source",
+                                         help=t("data.import.source_help", lang)).strip() or None  # fmt: skip
+        options["measured_by"] = c.text_input(t("data.import.measured_by", lang), value="MoHA SIPAS",
+                                              key="data-import-measured-by").strip() or "MoHA SIPAS"  # fmt: skip
+        options["level"] = d.selectbox(t("data.import.level", lang), LEVELS, key="data-import-level",
+                                       format_func=lambda v: t(f"data.import.level_{v}", lang))  # fmt: skip
+    else:
+        options["pii"] = st.radio(t("data.import.pii", lang), PII_MODES, index=PII_MODES.index(pii_mode()),
+                                  key="data-import-pii", horizontal=True,
+                                  format_func=lambda v: t(f"data.import.pii_{v}", lang))  # fmt: skip
+    options["sheet"] = st.text_input(t("data.import.sheet", lang), key="data-import-sheet",
+                                     help=t("data.import.sheet_help", lang)).strip() or None  # fmt: skip
+    return kind, year, options, name
+
+
+def _prepare(kind: str, year: int, options: dict, upload, data: bytes, digest: str, lang: str) -> Plan | None:
+    """The validation plan of the uploaded file, kept in the session while file, choices and database
+    version stay the same (validating reads the whole file)."""
+    key = (digest, upload.name, kind, year, tuple(sorted(options.items())), da.db_key())
+    cached = st.session_state.get(PLAN_KEY)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    try:
+        with (
+            st.spinner(t("data.import.checking", lang)),
+            _temp_copy(data, Path(upload.name).suffix.lower()) as tmp,
+        ):
+            plan = ingest.prepare(kind, da.cursor(), tmp, year, file_name=upload.name, **options)
+    except Exception as exc:  # never a traceback on the page
+        st.error(t("data.import.check_failed", lang, error=f"{type(exc).__name__}: {exc}"))
+        return None
+    plan = dataclasses.replace(plan, payload={})  # the rows are built again under the lock on confirmation
+    st.session_state[PLAN_KEY] = (key, plan)
+    return plan
+
+
+def problems_frame(plan: Plan, lang: str) -> pd.DataFrame:
+    """Every listed problem, errors first, with the message in `lang`."""
+    rows = [
+        {
+            t("data.import.col_severity", lang): t(
+                "data.import.severity_error" if p.severity == "error" else "data.import.severity_warning",
+                lang,
+            ),
+            t("data.import.col_row", lang): "" if p.row is None else str(p.row),
+            t("data.import.col_column", lang): p.column or "",
+            t("data.import.col_value", lang): p.value or "",
+            t("data.import.col_message", lang): p.message_vi if lang == "vi" else p.message_en,
+        }
+        for p in sorted(plan.problems.listed, key=lambda p: p.severity != "error")
+    ]
+    return pd.DataFrame(rows)
+
+
+def _summary(plan: Plan, lang: str) -> None:
+    s = plan.summary
+    if not s:
+        return
+    st.markdown(f"**{t('data.import.summary', lang)}**")
+    if plan.kind == "microdata":
+        keys = ("respondents", "units_matched", "provinces", "communes", "psus", "items", "answers")
+    else:
+        keys = ("rows", "units_matched")
+    columns = st.columns(len(keys) + (plan.kind == "published"))
+    for column, k in zip(columns, keys, strict=False):
+        column.metric(t(f"data.import.m_{k}", lang), fmt_number(s.get(k), lang, 0))
+    if plan.kind == "published":
+        columns[-1].metric(t("data.import.m_index_codes", lang), len(s.get("index_codes", [])),
+                           help=", ".join(s.get("index_codes", [])))  # fmt: skip
+    st.caption(t("data.import.details", lang, methodology=s.get("methodology_id") or "–",
+                 geo=s.get("geo_version") or "–", sheet=s.get("sheet") or "–",
+                 encoding=s.get("encoding") or "–", header=s.get("header_row") or "–"))  # fmt: skip
+    if s.get("identifying_columns"):
+        handling = t(f"data.import.identifying_{s.get('identifying_handling') or 'drop'}", lang)
+        st.warning(
+            t("data.import.identifying", lang, kinds=", ".join(s["identifying_columns"]), handling=handling)
+        )
+
+
+def _problems(plan: Plan, lang: str) -> None:
+    problems = plan.problems
+    n_errors = problems.n_errors
+    n_warnings = sum(n for (_, sev), n in problems.counts.items() if sev != "error")
+    st.markdown(f"**{t('data.import.problems', lang, errors=n_errors, warnings=n_warnings)}**")
+    if not problems.listed:
+        st.caption(t("data.import.no_problems", lang))
+        return
+    message = st.column_config.TextColumn(t("data.import.col_message", lang), width="large")
+    st.dataframe(problems_frame(plan, lang), hide_index=True, key="data-import-problems",
+                 column_config={t("data.import.col_message", lang): message})  # fmt: skip
+    not_listed = sum(problems.counts.values()) - len(problems.listed)
+    if not_listed > 0:
+        st.caption(t("data.import.not_listed", lang, n=fmt_number(not_listed, lang, 0)))
+
+
+def _replaces(plan: Plan, lang: str) -> bool:
+    """Say what is loaded now and offer the 'replace' box; returns whether replacing is allowed."""
+    r = plan.replaces
+    if plan.kind == "microdata":
+        kind = r.get("data_kind")
+        source = r.get("file_name") or (t("data.source_generated", lang) if kind == "generated" else "–")
+        st.warning(t("data.import.replaces_microdata", lang, year=plan.year,
+                     n=fmt_number(r.get("respondents"), lang, 0),
+                     kind=t(f"data.kind_{kind}", lang) if kind else "–", source=source,
+                     when=when_text(r.get("imported_at"), lang)))  # fmt: skip
+    else:
+        st.warning(
+            t("data.import.replaces_published", lang, year=plan.year, n=fmt_number(r.get("rows"), lang, 0))
+        )
+    return st.checkbox(t("data.import.replace", lang, year=plan.year), key=REPLACE_KEY)
+
+
+def _run_import(kind: str, year: int, options: dict, name: str, upload, data: bytes, lang: str) -> None:
+    """Validate again under the import lock and write; on success remember the result and rerun the page."""
+    target = db.db_path()
+    try:
+        with (
+            st.spinner(t("data.import.running", lang)),
+            _temp_copy(data, Path(upload.name).suffix.lower()) as tmp,
+        ):
+            plan, result = ingest.import_file(kind, tmp, year, db=target, imported_by=name, lock_timeout_s=LOCK_WAIT_S,
+                                              file_name=upload.name, **options)  # fmt: skip
+    except versions.ImportBusyError:
+        st.error(t("ingest.problem.import_busy", lang, value=target.name))
+        return
+    except Exception as exc:  # never a traceback on the page
+        st.error(t("data.import.failed", lang, error=f"{type(exc).__name__}: {exc}"))
+        return
+    if result is None:
+        if plan.status == "unchanged":
+            st.info(t("data.import.status_unchanged", lang, file=upload.name, when="–"))
+        else:
+            st.error(t("data.import.recheck_failed", lang))
+            _problems(plan, lang)
+        return
+    st.session_state[DONE_KEY] = {
+        "rows": result.get("rows_loaded"),
+        "version": result.get("version"),
+        "replaced": bool(result.get("replaced")),
+        "kind": kind,
+        "year": year,
+        "file": upload.name,
+    }
+    st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1  # a fresh, empty uploader
+    st.session_state.pop(PLAN_KEY, None)
+    st.rerun()
+
+
+def _done_message(lang: str) -> None:
+    done = st.session_state.pop(DONE_KEY, None)
+    if not done:
+        return
+    st.success(t("data.import.done", lang, rows=fmt_number(done["rows"], lang, 0), year=done["year"],
+                 kind=t(f"data.log.kind_{done['kind']}", lang), file=done["file"],
+                 version=done["version"]))  # fmt: skip
+    if done["replaced"]:
+        st.caption(t("data.import.done_replaced", lang))
+
+
+def render(filters: Filters) -> None:
+    """The whole import section."""
+    lang = filters.lang
+    st.caption(t("data.import.intro", lang))
+    _done_message(lang)
+    kind, year, options, name = _inputs(filters)
+    # the importer's limit, capped by the server's own upload cap (Streamlit refuses bigger request bodies)
+    limit_mb = max(1, min(math.floor(max_import_bytes() / MIB), int(st.get_option("server.maxUploadSize"))))
+    limit = limit_mb * MIB
+    upload = st.file_uploader(
+        t("data.import.file", lang),
+        type=["csv", "xlsx"],
+        key=f"data-upload-{st.session_state.get(NONCE_KEY, 0)}",
+        help=t("data.import.file_help", lang, mb=fmt_number(limit_mb, lang, 0)),
+        max_upload_size=limit_mb,
+    )
+    if upload is None:
+        st.caption(t("data.import.choose_file", lang))
+        return
+    if upload.size > limit:
+        st.error(t("data.import.too_large", lang, file=upload.name, mb=fmt_number(upload.size / MIB, lang, 1),
+                   limit=fmt_number(limit_mb, lang, 0)))  # fmt: skip
+        return
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    target = (digest, upload.name, kind, year)
+    if st.session_state.get(TARGET_KEY) != target:  # another file or year: 'replace' must be ticked again
+        st.session_state[TARGET_KEY] = target
+        st.session_state.pop(REPLACE_KEY, None)
+    options["replace"] = bool(st.session_state.get(REPLACE_KEY, False))
+    plan = _prepare(kind, year, options, upload, data, digest, lang)
+    if plan is None:
+        return
+    if plan.status == "unchanged":
+        r = plan.replaces or {}
+        st.info(t("data.import.status_unchanged", lang, file=r.get("file_name") or upload.name,
+                  when=when_text(r.get("imported_at"), lang)))  # fmt: skip
+        return
+    if plan.ok:
+        st.success(t("data.import.status_ready", lang))
+    else:
+        st.error(t("data.import.status_invalid", lang, n=fmt_number(plan.problems.n_errors, lang, 0)))
+    _summary(plan, lang)
+    _problems(plan, lang)
+    if not plan.preview.empty:
+        st.markdown(f"**{t('data.import.preview', lang)}**")
+        st.dataframe(plan.preview, hide_index=True, key="data-import-preview")
+        st.caption(t("data.import.preview_note", lang, n=len(plan.preview)))
+    replace_ok = _replaces(plan, lang) if plan.replaces else True
+    blocked = None
+    exists = sum(
+        n for (code, sev), n in plan.problems.counts.items() if sev == "error" and code in EXISTS_CODES
+    )
+    if plan.problems.n_errors > exists or (plan.status != "ready" and replace_ok):
+        blocked = "blocked_errors"
+    elif not replace_ok:
+        blocked = "blocked_replace"
+    elif not name:
+        blocked = "blocked_name"
+    clicked = st.button(t("data.import.confirm", lang), type="primary", key="data-import-confirm",
+                        disabled=blocked is not None)  # fmt: skip
+    if blocked:
+        st.caption(t(f"data.import.{blocked}", lang))
+    if clicked and blocked is None:
+        _run_import(kind, year, options, name, upload, data, lang)
+
+
+def history_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import log, newest first, with readable columns (nothing identifying is in the log)."""
+
+    def replaced(text: object) -> str:
+        if not isinstance(text, str) or not text:
+            return ""
+        try:
+            info = json.loads(text)
+        except ValueError:
+            return t("data.log.replaced_other", lang)
+        if "respondents" in info:
+            kind = info.get("data_kind")
+            source = info.get("file_name") or (
+                t("data.source_generated", lang) if kind == "generated" else "–"
+            )
+            return t(
+                "data.log.replaced_microdata", lang, n=fmt_number(info["respondents"], lang, 0), source=source
+            )
+        if "rows" in info:
+            return t("data.log.replaced_published", lang, n=fmt_number(info["rows"], lang, 0))
+        return t("data.log.replaced_other", lang)
+
+    def kind(k: str) -> str:
+        return t(f"data.log.kind_{k}", lang) if k in LOG_KINDS else str(k)
+
+    frame = log.sort_values("imported_at", ascending=False)
+    out = pd.DataFrame(
+        {
+            t("data.log.when", lang): frame["imported_at"].map(lambda v: when_text(v, lang)),
+            t("data.log.kind", lang): frame["kind"].map(kind),
+            t("data.log.year", lang): frame["year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+            t("data.log.file", lang): frame["file_name"].fillna(""),
+            t("data.log.rows", lang): frame["rows_loaded"].astype("Int64"),
+            t("data.log.who", lang): frame["imported_by"],
+            t("data.log.replaced", lang): frame["replaced"].map(replaced),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def versions_frame(lang: str) -> pd.DataFrame:
+    """Stored database versions, newest first."""
+    rows = [
+        {
+            t("data.versions.name", lang): v.path.name,
+            t("data.versions.created", lang): v.created.strftime(
+                "%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S"
+            ),
+            t("data.versions.label", lang): v.label,
+            t("data.versions.size", lang): round(v.size_bytes / 1e6, 1),
+            t("data.versions.current", lang): v.current,
+        }
+        for v in reversed(versions.list_versions(db.db_path()))
+    ]
+    return pd.DataFrame(rows)
