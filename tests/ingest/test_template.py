@@ -18,8 +18,12 @@ def test_xlsx_template_has_a_guide_sheet_and_round_trips(db, tmp_path) -> None:
     assert book.sheetnames == ["du_lieu", "huong_dan"]
     header = [c.value for c in book["du_lieu"][1]]
     items = [i.code for i in load_all()["sipas_2023"].items]
-    assert header[:4] == ["respondent_id", "province", "district", "commune"] and header[-len(items):] == items
-    guide = {row[0]: row for row in book["huong_dan"].iter_rows(min_row=2, values_only=True) if row and row[0]}
+    assert (
+        header[:4] == ["respondent_id", "province", "district", "commune"] and header[-len(items) :] == items
+    )
+    guide = {
+        row[0]: row for row in book["huong_dan"].iter_rows(min_row=2, values_only=True) if row and row[0]
+    }
     assert set(header) <= set(guide)
     assert "CCCD" in guide["respondent_id"][2] and guide["sex"][4] == "female, male"
     assert guide["access_signage"][4].startswith("1–5; 9 = ")
