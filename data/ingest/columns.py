@@ -292,13 +292,16 @@ def header_score(kind: str, item_codes: list[str] | None = None) -> callable:
 
 
 def formula_cells(
-    labels: list[str], rows: list[list[object]], row_numbers: list[int]
+    labels: list[str], rows: list[list[object]], row_numbers: list[int], only: list[str] | None = None
 ) -> list[tuple[int, str, str]]:
-    """(row, column, text) of text cells a spreadsheet would run as a formula ('=…', '@…'): refused, since
-    a CSV cannot say whether it holds a value or a formula, and such text must never reach an export."""
+    """(row, column, text) of text cells a spreadsheet would run as a formula ('=…', '@…') in the columns
+    `only` (default all): refused, since a CSV cannot say whether it holds a value or a formula, and such
+    text must never reach an export."""
+    wanted = [(k, label) for k, label in enumerate(labels) if only is None or label in only]
     out = []
     for rownum, row in zip(row_numbers, rows, strict=True):
-        for label, cell in zip(labels, row, strict=False):
+        for k, label in wanted:
+            cell = row[k] if k < len(row) else None
             if isinstance(cell, str) and cell[:1] in ("=", "@"):
                 out.append((rownum, label, cell))
     return out

@@ -102,6 +102,11 @@ def _text(series: pd.Series) -> pd.Series:
     return series.map(one).astype(object)
 
 
+def _display(value: object) -> str:
+    """A cell as the officer typed it (7.0 read from XLSX shows as 7)."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def _unit_problem(problems: Problems, result, *, rows: np.ndarray, label: str, value: str) -> None:
     suggestions = ", ".join(f"{s.name_vi} ({s.unit_id})" for s in result.suggestions[:3]) or "–"
     problems.error(
@@ -156,9 +161,9 @@ def _answers(
         if label is None:
             continue
         raw = frame[label]
-        text = _text(raw)
-        numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-        blank = text.isna().to_numpy()
+        # vectorised: cells are str/int/float/None from the reader ('' is already None); '4,0' is not an integer
+        numbers = pd.to_numeric(raw, errors="coerce")
+        blank = raw.isna().to_numpy()
         bad_number = (~blank) & (numbers.isna().to_numpy() | (numbers.fillna(0) % 1 != 0).to_numpy())
         allowed = set(range(int(item.scale_min), int(item.scale_max) + 1)) | {
             int(c) for c in item.missing_codes
@@ -166,13 +171,13 @@ def _answers(
         values = numbers.fillna(-1).to_numpy()
         out_of_scale = (~blank) & (~bad_number) & ~np.isin(values, list(allowed))
         for idx in np.flatnonzero(bad_number):
-            problems.error("answer_not_integer", row=int(rownums[idx]), column=label, value=text.iloc[idx],
+            problems.error("answer_not_integer", row=int(rownums[idx]), column=label, value=raw.iloc[idx],
                            item=item.item_code)  # fmt: skip
         allowed_text = f"{int(item.scale_min)}–{int(item.scale_max)}" + (
             f", {', '.join(str(int(c)) for c in item.missing_codes)}" if len(item.missing_codes) else ""
         )
         for idx in np.flatnonzero(out_of_scale):
-            problems.error("answer_out_of_range", row=int(rownums[idx]), column=label, value=text.iloc[idx],
+            problems.error("answer_out_of_range", row=int(rownums[idx]), column=label, value=_display(raw.iloc[idx]),
                            allowed=allowed_text)  # fmt: skip
         clean = np.where(blank | bad_number | out_of_scale, -1, values).astype(np.int16)
         out[item.item_code] = clean.astype(np.int8)
@@ -246,7 +251,8 @@ def prepare(
     if not table.rows:
         problems.error("no_rows")
         return plan
-    for rownum, label, text in cols.formula_cells(table.columns, table.rows, table.row_numbers):
+    text_columns = [c for c in table.columns if c not in set(cmap.items.values())]
+    for rownum, label, text in cols.formula_cells(table.columns, table.rows, table.row_numbers, text_columns):
         problems.error("formula", row=rownum, column=label, value=text)
     if problems.has_errors:
         return plan

@@ -10,7 +10,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_recheck_hashes_are_read_by_nothing_that_displays_or_exports() -> None:
-    allowed = {REPO / "data" / "schema.sql", REPO / "data" / "ingest" / "store.py"}
+    # schema and the import write it; the Parquet export names it only to leave it out (tested there)
+    allowed = {
+        REPO / "data" / "schema.sql",
+        REPO / "data" / "ingest" / "store.py",
+        REPO / "data" / "parquet.py",
+    }
     readers = [
         path
         for folder in ("app.py", "views", "ui", "charts", "analysis", "data", "geo")
