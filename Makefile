@@ -22,7 +22,7 @@ help:
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  sort imports and format the code with ruff"
 	@echo "make clean   remove data/sipas.duckdb and caches"
-	@echo "make bench   performance benchmark (not yet implemented)"
+	@echo "make bench   performance benchmark: demo and 9 million respondents (~20 min; bench/results.json)"
 
 venv: $(STAMP)
 
@@ -70,6 +70,7 @@ clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis tests/e2e/artifacts
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
-bench:
-	@echo "not yet implemented (issue 7)" >&2
-	@exit 1
+# Benchmark (not part of `make test`): demo scale and 1,000,000 respondents per wave x 9 waves; writes
+# bench/results.json and prints the table copied into the README. BENCH_ARGS passes options to bench.run.
+bench: venv check-chromium
+	$(PY) -m bench.run $(BENCH_ARGS)

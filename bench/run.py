@@ -175,7 +175,7 @@ def table(results: dict) -> str:
         for scale in results["scales"]:
             try:
                 cells.append(fn(results[scale]))
-            except (KeyError, TypeError):
+            except (KeyError, TypeError, ValueError):  # not measured at this scale, or timed out (None)
                 cells.append("–")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", default="demo,large")
     parser.add_argument("--per-wave", type=int, default=datasets.LARGE_PER_WAVE)
-    parser.add_argument("--interactions", type=int, default=10)
+    parser.add_argument("--interactions", type=int, default=6)
     parser.add_argument("--csv-rows", type=int, default=100_000)
     parser.add_argument("--xlsx-rows", type=int, default=10_000)
     parser.add_argument("--no-browser", action="store_true")
