@@ -46,7 +46,10 @@ def large_db(
     sampled communes (PSUs) of that wave, each answering every item of the wave's methodology (3% code 9).
     One wave per design and geography is generated; the other years of that design are copies of it (the
     benchmark measures reading, not this generator). Returns (path, timings in seconds per step)."""
-    path = work / "large" / "sipas.duckdb"
+    final = work / "large" / "sipas.duckdb"
+    path = final.with_name(
+        "sipas.duckdb.building"
+    )  # renamed when complete: a killed run leaves no "large" db
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     shutil.copyfile(demo, path)
@@ -120,4 +123,5 @@ def large_db(
         timings["checkpoint"] = round(time.perf_counter() - started, 1)
     finally:
         con.close()
-    return path, timings
+    path.replace(final)
+    return final, timings

@@ -132,7 +132,7 @@ def import_throughput(db: Path, work: Path, csv_rows: int, xlsx_rows: int) -> di
     return out
 
 
-def run_scale(scale: str, db: Path, work: Path, args: argparse.Namespace) -> dict:
+def run_scale(scale: str, db: Path, work: Path, args: argparse.Namespace, save) -> dict:
     """Every measurement for one database."""
     result: dict = {"db_mb": round(db.stat().st_size / 1e6)}
     with duckdb.connect(str(db), read_only=True) as con:
@@ -142,17 +142,21 @@ def run_scale(scale: str, db: Path, work: Path, args: argparse.Namespace) -> dic
     n = args.interactions if scale == "demo" else max(3, args.interactions // 2)
     result["pages"] = page_latencies(db, n)
     print(f"[{scale}] page latencies done", flush=True)
+    save(result)
     skip = ("trends",) if scale == "large" else ()
     result["pandas"] = pandas_ratios(db, result["pages"], skip)
     print(f"[{scale}] pandas baseline done", flush=True)
+    save(result)
     result["import"] = import_throughput(db, work, args.csv_rows, args.xlsx_rows)
     print(f"[{scale}] import done", flush=True)
+    save(result)
     result["bench_process_peak_rss_mb"] = round(_rss_mb())
     if not args.no_browser:
         from bench.browser import measure_browser
 
-        result["browser"] = measure_browser(db, sessions=10, rounds=2 if scale == "demo" else 1,
-                                            log_dir=work / f"logs-{scale}")  # fmt: skip
+        result["browser"] = measure_browser(
+            db, sessions=args.sessions, rounds=1, log_dir=work / f"logs-{scale}"
+        )
         print(f"[{scale}] browser done", flush=True)
     pages = result["pages"]
     result["p95_ms"] = {k: v["cold_p95_ms"] for k, v in pages.items()}
@@ -215,23 +219,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv-rows", type=int, default=100_000)
     parser.add_argument("--xlsx-rows", type=int, default=10_000)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions")
+    parser.add_argument("--reuse", action="store_true", help="reuse databases built by an earlier run")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     scales = args.scales.split(",")
-    results: dict = {"date": dt.date.today().isoformat(), "machine": {"cpus": os.cpu_count(),
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if args.reuse and RESULTS.exists() else {}
+    results: dict = {
+        k: v for k, v in previous.items() if k in ("demo", "large", "demo_build_s", "large_build_s")
+    }
+    results |= {"date": dt.date.today().isoformat(), "machine": {"cpus": os.cpu_count(),
                      "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
-                     "platform": platform.platform()}, "scales": scales, "targets": TARGETS}  # fmt: skip
+                     "platform": platform.platform()}, "targets": TARGETS}  # fmt: skip
+    results["scales"] = [s for s in ("demo", "large") if s in scales or s in results]
     args.work.mkdir(parents=True, exist_ok=True)
-    demo, seconds = datasets.demo_db(args.work)
-    results["demo_build_s"] = round(seconds, 1)
+    demo = args.work / "demo" / "sipas.duckdb"
+    if not (args.reuse and demo.exists()):
+        demo, seconds = datasets.demo_db(args.work)
+        results["demo_build_s"] = round(seconds, 1)
     for scale in scales:
         if scale == "demo":
             db = demo
         else:
-            db, timings = datasets.large_db(args.work, demo, per_wave=args.per_wave)
-            results["large_build_s"] = timings
-        results[scale] = run_scale(scale, db, args.work, args)
+            db = args.work / "large" / "sipas.duckdb"
+            if not (args.reuse and db.exists()):
+                db, timings = datasets.large_db(args.work, demo, per_wave=args.per_wave)
+                results["large_build_s"] = timings
+
+        def save(partial: dict, scale: str = scale) -> None:
+            results[scale] = partial
+            RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+        scale_started = time.perf_counter()
+        results[scale] = run_scale(scale, db, args.work, args, save)
+        results[scale]["seconds"] = round(time.perf_counter() - scale_started)
         results[scale]["per_wave"] = args.per_wave if scale == "large" else None
     results["total_s"] = round(time.perf_counter() - started)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
