@@ -9,7 +9,7 @@ import pytest
 from scipy import special
 from streamlit.testing.v1 import AppTest
 
-from tests.views.conftest import open_page
+from tests.views.conftest import AppStates
 from ui.i18n import fmt_signed, t
 
 CASES = [
@@ -20,24 +20,24 @@ CASES = [
 ]
 
 
-def _open(app: AppTest, query: dict, lang: str) -> AppTest:
-    return open_page(app, "views/compare.py", query, lang)
+def _open(app_states: AppStates, query: dict, lang: str) -> AppTest:
+    return app_states.page("views/compare.py", query | {"lang": lang})
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("query", CASES, ids=lambda q: "-".join(q.values()))
-def test_compare_runs(app: AppTest, query: dict, lang: str) -> None:
-    _open(app, query, lang)
+def test_compare_runs(app_states: AppStates, query: dict, lang: str) -> None:
+    app = _open(app_states, query, lang)
     assert not app.exception, [e.message for e in app.exception]
     assert app.title[0].value == t("compare.title", lang)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_difference_verdict_equals_z_test(app: AppTest, demo_db_path, lang: str) -> None:
+def test_difference_verdict_equals_z_test(app_states: AppStates, demo_db_path, lang: str) -> None:
     from analysis.engine import compute_indices
     from data.db import connect_read_only
 
-    _open(app, {"year": "2024", "geo": "63", "unit": "P63-01"}, lang)
+    app = _open(app_states, {"year": "2024", "geo": "63", "unit": "P63-01"}, lang)
     app.multiselect(key="compare-choice").set_value(["P63-01", "P63-79"]).run()
     assert not app.exception
     with connect_read_only(demo_db_path) as con:
@@ -54,10 +54,12 @@ def test_difference_verdict_equals_z_test(app: AppTest, demo_db_path, lang: str)
     assert len(table) == 12  # one pair x (overall, 2 domains, 9 elements)
 
 
-def test_shortcut_same_new_province(app: AppTest, demo_db_path) -> None:
+def test_shortcut_same_new_province(app_states: AppStates, demo_db_path) -> None:
     from data.db import connect_read_only
 
-    _open(app, {"year": "2024", "geo": "63", "unit": "P63-02"}, "vi")  # Hà Giang -> Tuyên Quang (P34-08)
+    app = _open(
+        app_states, {"year": "2024", "geo": "63", "unit": "P63-02"}, "vi"
+    )  # Hà Giang -> Tuyên Quang (P34-08)
     app.button(key="compare-same-new").click().run()
     assert not app.exception
     with connect_read_only(demo_db_path) as con:
@@ -70,10 +72,10 @@ def test_shortcut_same_new_province(app: AppTest, demo_db_path) -> None:
     assert app.multiselect(key="compare-choice").value[0] == "P63-02"
 
 
-def test_shortcut_same_region(app: AppTest, demo_db_path) -> None:
+def test_shortcut_same_region(app_states: AppStates, demo_db_path) -> None:
     from data.db import connect_read_only
 
-    _open(app, {"year": "2024", "geo": "63", "unit": "P63-02"}, "en")
+    app = _open(app_states, {"year": "2024", "geo": "63", "unit": "P63-02"}, "en")
     app.button(key="compare-same-region").click().run()
     assert not app.exception
     chosen = app.multiselect(key="compare-choice").value

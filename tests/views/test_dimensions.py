@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.views.conftest import AppStates
 from ui.i18n import t
 
 PAGE = "views/dimensions.py"
@@ -17,11 +18,8 @@ CASES = [
 ]
 
 
-def open_page(app: AppTest, lang: str, params: dict[str, str]) -> AppTest:
-    app.query_params.update({"lang": lang, **params})
-    app.run()
-    app.switch_page(PAGE)
-    app.run()
+def open_page(app_states: AppStates, lang: str, params: dict[str, str]) -> AppTest:
+    app = app_states.page(PAGE, {"lang": lang, **params})
     assert not app.exception, [e.message for e in app.exception]
     return app
 
@@ -48,8 +46,8 @@ def engine_groups(demo_db_path, year: int, level: str, unit: str, breakdown: str
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("params", CASES, ids=lambda p: f"{p['year']}-{p['unit']}")
-def test_page_runs(app: AppTest, lang: str, params: dict[str, str]) -> None:
-    open_page(app, lang, params)
+def test_page_runs(app_states: AppStates, lang: str, params: dict[str, str]) -> None:
+    app = open_page(app_states, lang, params)
     assert app.title[0].value == t("dimensions.title", lang)
     assert len(app.get("plotly_chart")) >= 4  # elements, criteria, groups, heatmap
     app.radio(key="dimensions-sort").set_value("name").run()
@@ -58,8 +56,8 @@ def test_page_runs(app: AppTest, lang: str, params: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_breakdown_values_equal_engine(app: AppTest, demo_db_path, lang: str) -> None:
-    open_page(app, lang, {"year": "2024", "geo": "63", "unit": "P63-01"})
+def test_breakdown_values_equal_engine(app_states: AppStates, demo_db_path, lang: str) -> None:
+    app = open_page(app_states, lang, {"year": "2024", "geo": "63", "unit": "P63-01"})
     app.selectbox(key="dimensions-breakdown").set_value("age_group").run()
     shown = breakdown_table(app, lang).set_index(t("dimensions.group_column", lang))
     expected = engine_groups(demo_db_path, 2024, "province", "P63-01", "age_group")
@@ -70,8 +68,8 @@ def test_breakdown_values_equal_engine(app: AppTest, demo_db_path, lang: str) ->
         assert shown.loc[label, t("table.n", lang)] == row["n"]
 
 
-def test_national_breakdown_equals_engine(app: AppTest, demo_db_path) -> None:
-    open_page(app, "vi", {"year": "2024", "geo": "63", "unit": "VN"})
+def test_national_breakdown_equals_engine(app_states: AppStates, demo_db_path) -> None:
+    app = open_page(app_states, "vi", {"year": "2024", "geo": "63", "unit": "VN"})
     shown = breakdown_table(app, "vi").set_index(t("dimensions.group_column", "vi"))  # default: sex
     expected = engine_groups(demo_db_path, 2024, "national", "VN", "sex")
     assert shown.loc["Nữ", t("table.value", "vi")] == pytest.approx(
@@ -80,7 +78,7 @@ def test_national_breakdown_equals_engine(app: AppTest, demo_db_path) -> None:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_suppressed_groups_shown_as_such(app: AppTest, demo_db_path, lang: str) -> None:
+def test_suppressed_groups_shown_as_such(app_states: AppStates, demo_db_path, lang: str) -> None:
     from analysis.engine import compute_indices
     from data.db import connect_read_only
 
@@ -89,7 +87,7 @@ def test_suppressed_groups_shown_as_such(app: AppTest, demo_db_path, lang: str) 
     hidden = result[(result["index_code"] == "overall") & result["flags"].str.contains("suppressed")]
     assert not hidden.empty, "the demo should have a province with too few postal respondents"
     unit = hidden["unit_id"].iloc[0]
-    open_page(app, lang, {"year": "2024", "geo": "63", "unit": unit})
+    app = open_page(app_states, lang, {"year": "2024", "geo": "63", "unit": unit})
     app.selectbox(key="dimensions-breakdown").set_value("channel").run()
     assert not app.exception
     labels = [group_label("channel", g, lang) for g in hidden.loc[hidden["unit_id"] == unit, "grp"]]

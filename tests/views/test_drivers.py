@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.views.conftest import AppStates
 from ui.i18n import fmt_number, t
 
 PAGE = "views/drivers.py"
@@ -16,11 +17,8 @@ CASES = [
 ]
 
 
-def open_page(app: AppTest, lang: str, params: dict[str, str]) -> AppTest:
-    app.query_params.update({"lang": lang, **params})
-    app.run()
-    app.switch_page(PAGE)
-    app.run()
+def open_page(app_states: AppStates, lang: str, params: dict[str, str]) -> AppTest:
+    app = app_states.page(PAGE, {"lang": lang, **params})
     assert not app.exception, [e.message for e in app.exception]
     return app
 
@@ -38,8 +36,8 @@ def expected_drivers(demo_db_path, year: int, level: str, unit: str):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("params", CASES, ids=lambda p: f"{p['year']}-{p['unit']}")
-def test_page_runs(app: AppTest, lang: str, params: dict[str, str]) -> None:
-    open_page(app, lang, params)
+def test_page_runs(app_states: AppStates, lang: str, params: dict[str, str]) -> None:
+    app = open_page(app_states, lang, params)
     assert app.title[0].value == t("drivers.title", lang)
     assert any(t("common.demo_notice", lang) == w.value for w in app.warning)
     assert len(app.get("plotly_chart")) == 1
@@ -50,11 +48,11 @@ def test_page_runs(app: AppTest, lang: str, params: dict[str, str]) -> None:
 @pytest.mark.parametrize(("year", "geo", "level", "unit"), [(2024, "63", "province", "P63-01"),
                                                             (2024, "63", "national", "VN")])  # fmt: skip
 def test_importances_equal_key_drivers(
-    app: AppTest, demo_db_path, lang: str, year: int, geo: str, level: str, unit: str
+    app_states: AppStates, demo_db_path, lang: str, year: int, geo: str, level: str, unit: str
 ) -> None:
     from analysis.drivers import importance_performance
 
-    open_page(app, lang, {"year": str(year), "geo": geo, "unit": unit})
+    app = open_page(app_states, lang, {"year": str(year), "geo": geo, "unit": unit})
     result = expected_drivers(demo_db_path, year, level, unit)
     assert result.status == "ok"
     shown = app.dataframe[0].value
@@ -78,11 +76,16 @@ def test_importances_equal_key_drivers(
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_below_minimum_n_no_model(app: AppTest, monkeypatch, lang: str) -> None:
+def test_below_minimum_n_no_model(app_states: AppStates, monkeypatch, lang: str) -> None:
     from analysis import drivers
 
+    # the Overview run before the switch does not use the drivers: take it from the shared states, then
+    # lower the threshold and run the Drivers page in this session only
+    app = app_states.first_run({"lang": lang, "year": "2024", "geo": "63", "unit": "P63-01"})
     monkeypatch.setattr(drivers, "DEFAULT_MIN_N", 100_000)
-    open_page(app, lang, {"year": "2024", "geo": "63", "unit": "P63-01"})
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
     message = t("drivers.too_few", lang, n=app.metric[0].value, min_n=fmt_number(100_000, lang, 0))
     assert any(w.value == message for w in app.warning)
     assert app.metric[1].value == fmt_number(100_000, lang, 0)

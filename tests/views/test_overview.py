@@ -10,6 +10,7 @@ from analysis.change import published_style_counts, year_over_year
 from analysis.engine import compute_indices
 from charts.overview import element_markers, province_distribution
 from data.db import connect_read_only
+from tests.views.conftest import AppStates
 from ui.i18n import fmt_ci, fmt_pct, t
 
 CASES = [
@@ -26,9 +27,8 @@ def con(demo_db_path):
         yield connection
 
 
-def _run(app: AppTest, lang: str, query: dict) -> AppTest:
-    app.query_params.update({"lang": lang, **query})
-    app.run()
+def _run(app_states: AppStates, lang: str, query: dict) -> AppTest:
+    app = app_states.first_run({"lang": lang, **query})
     assert not app.exception, [e.message for e in app.exception]
     return app
 
@@ -42,8 +42,8 @@ def _summary(app: AppTest) -> str:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize(("query", "case"), CASES, ids=[c for _, c in CASES])
-def test_overview_runs(app: AppTest, lang: str, query: dict, case: str) -> None:
-    _run(app, lang, query)
+def test_overview_runs(app_states: AppStates, lang: str, query: dict, case: str) -> None:
+    app = _run(app_states, lang, query)
     assert app.title[0].value == t("overview.title", lang)
     assert app.subheader[1].value == t("overview.summary_title", lang)
     if query["year"] == "2022":
@@ -52,8 +52,8 @@ def test_overview_runs(app: AppTest, lang: str, query: dict, case: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_headline_domains_and_items_equal_analysis(app: AppTest, con, lang: str) -> None:
-    _run(app, lang, CASES[0][0])
+def test_headline_domains_and_items_equal_analysis(app_states: AppStates, con, lang: str) -> None:
+    app = _run(app_states, lang, CASES[0][0])
     result = compute_indices(con, 2024, "province")
     rows = result[result["unit_id"] == "P63-01"].set_index("index_code")
     assert app.metric[0].value == fmt_pct(rows.loc["overall", "value"], lang)
@@ -71,9 +71,9 @@ def test_headline_domains_and_items_equal_analysis(app: AppTest, con, lang: str)
     assert fmt_pct(rows.loc["overall", "value"], lang) in paragraph
 
 
-def test_national_counts_equal_published_style_counts(app: AppTest, con) -> None:
+def test_national_counts_equal_published_style_counts(app_states: AppStates, con) -> None:
     lang = "vi"
-    _run(app, lang, CASES[1][0])
+    app = _run(app_states, lang, CASES[1][0])
     current = compute_indices(con, 2024, "province")
     previous = compute_indices(con, 2023, "province")
     changes = year_over_year(
@@ -97,8 +97,8 @@ def test_national_counts_equal_published_style_counts(app: AppTest, con) -> None
     assert list(top5[t("overview.col_rank", lang)]) == [1, 2, 3, 4, 5]
 
 
-def test_national_counts_across_the_break_are_not_tested(app: AppTest) -> None:
-    _run(app, "en", {"year": "2022", "geo": "63", "unit": "VN"})
+def test_national_counts_across_the_break_are_not_tested(app_states: AppStates) -> None:
+    app = _run(app_states, "en", {"year": "2022", "geo": "63", "unit": "VN"})
     shown = " ".join(m.value for m in app.markdown)
     assert "**63** not testable" in shown
     assert "are not comparable" in shown

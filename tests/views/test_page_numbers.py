@@ -8,10 +8,10 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis.engine import compute_indices
 from data.db import connect_read_only
+from tests.views.conftest import AppStates
 from ui.i18n import t
 
 
@@ -32,11 +32,8 @@ def _array(value) -> np.ndarray:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_map_colours_are_the_province_indices(app: AppTest, province_2024, lang: str) -> None:
-    app.query_params.update({"lang": lang, "year": "2024", "geo": "63", "unit": "VN"})
-    app.run()
-    app.switch_page("views/map.py")
-    app.run()
+def test_map_colours_are_the_province_indices(app_states: AppStates, province_2024, lang: str) -> None:
+    app = app_states.page("views/map.py", {"lang": lang, "year": "2024", "geo": "63", "unit": "VN"})
     assert not app.exception
     trace = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
     shown = dict(zip(trace["locations"], _array(trace["z"]), strict=True))
@@ -46,11 +43,8 @@ def test_map_colours_are_the_province_indices(app: AppTest, province_2024, lang:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_profile_table_is_the_units_indices(app: AppTest, demo_db_path, lang: str) -> None:
-    app.query_params.update({"lang": lang, "year": "2024", "geo": "63", "unit": "P63-01"})
-    app.run()
-    app.switch_page("views/profile.py")
-    app.run()
+def test_profile_table_is_the_units_indices(app_states: AppStates, demo_db_path, lang: str) -> None:
+    app = app_states.page("views/profile.py", {"lang": lang, "year": "2024", "geo": "63", "unit": "P63-01"})
     assert not app.exception
     table = app.dataframe[0].value
     with connect_read_only(demo_db_path) as con:
@@ -62,11 +56,8 @@ def test_profile_table_is_the_units_indices(app: AppTest, demo_db_path, lang: st
     assert table[t("table.n", lang)].iloc[0] == unit.loc["overall", "n"]
 
 
-def test_data_page_counts_are_the_stores(app: AppTest, demo_db_path) -> None:
-    app.query_params.update({"lang": "vi", "year": "2024"})
-    app.run()
-    app.switch_page("views/data_catalogue.py")
-    app.run()
+def test_data_page_counts_are_the_stores(app_states: AppStates, demo_db_path) -> None:
+    app = app_states.page("views/data_catalogue.py", {"lang": "vi", "year": "2024"})
     assert not app.exception
     waves = app.dataframe[0].value
     with connect_read_only(demo_db_path) as con:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.views.conftest import open_page
+from tests.views.conftest import AppStates
 from ui.i18n import fmt_signed, t
 
 CASES = [
@@ -18,8 +18,8 @@ CASES = [
 ]
 
 
-def _open(app: AppTest, query: dict, lang: str) -> AppTest:
-    return open_page(app, "views/trends.py", query, lang)
+def _open(app_states: AppStates, query: dict, lang: str) -> AppTest:
+    return app_states.page("views/trends.py", query | {"lang": lang})
 
 
 def _table(app: AppTest, column_key: str, lang: str) -> pd.DataFrame:
@@ -28,21 +28,21 @@ def _table(app: AppTest, column_key: str, lang: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("query", CASES, ids=lambda q: "-".join(q.values()))
-def test_trends_runs(app: AppTest, query: dict, lang: str) -> None:
-    _open(app, query, lang)
+def test_trends_runs(app_states: AppStates, query: dict, lang: str) -> None:
+    app = _open(app_states, query, lang)
     assert not app.exception, [e.message for e in app.exception]
     assert app.title[0].value == t("trends.title", lang)
     assert len(app.dataframe) == 2  # year-over-year and slope tables
 
 
-def test_yoy_and_slope_equal_analysis(app: AppTest, demo_db_path) -> None:
+def test_yoy_and_slope_equal_analysis(app_states: AppStates, demo_db_path) -> None:
     from analysis.change import year_over_year
     from analysis.engine import compute_indices
     from analysis.trend import trend
     from data.db import connect_read_only
 
     lang = "vi"
-    _open(app, {"year": "2024", "geo": "63", "unit": "P63-01"}, lang)
+    app = _open(app_states, {"year": "2024", "geo": "63", "unit": "P63-01"}, lang)
     assert not app.exception
     with connect_read_only(demo_db_path) as con:
         cur, prev = compute_indices(con, 2024, "province"), compute_indices(con, 2023, "province")
@@ -65,8 +65,8 @@ def test_yoy_and_slope_equal_analysis(app: AppTest, demo_db_path) -> None:
     assert "2022–2025" not in set(slopes[t("trends.col_segment", lang)])
 
 
-def test_peers_add_series_and_ranks(app: AppTest) -> None:
-    _open(app, {"year": "2024", "geo": "63", "unit": "P63-01"}, "en")
+def test_peers_add_series_and_ranks(app_states: AppStates) -> None:
+    app = _open(app_states, {"year": "2024", "geo": "63", "unit": "P63-01"}, "en")
     app.multiselect(key="trends-peers-63").select("P63-02").run()
     assert not app.exception
     names = {n.split(" → ")[0] for n in _table(app, "trends.col_change", "en")[t("table.name", "en")]}

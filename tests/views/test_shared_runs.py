@@ -1,0 +1,49 @@
+"""The shared app states of `tests/views/conftest.py` are exact stand-ins for fresh sessions: a copy shows
+the same elements and state as a fresh AppTest that went through the same steps, reruns the same after an
+interaction, and changing one copy changes neither the cached state nor later copies."""
+
+from __future__ import annotations
+
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from tests.views.conftest import AppStates, open_page
+
+PAGE = "views/dimensions.py"
+QUERY = {"year": "2024", "geo": "63", "unit": "P63-01"}
+# each export builds a new XLSX file (with its creation time), served under a content-hash URL
+_XLSX_URL = re.compile(r"/mock/media/[0-9a-f]+\.xlsx")
+
+
+def snapshot(app: AppTest) -> tuple[list[tuple[str, str]], dict, dict]:
+    """Every element (type and protobuf), the user-visible session state and the query string."""
+    elements = [(type(node).__name__, _XLSX_URL.sub("<xlsx>", str(node.proto))) for node in app._tree
+                if getattr(node, "proto", None) is not None]  # fmt: skip
+    return elements, dict(app.session_state.to_dict()), dict(app.query_params)
+
+
+def _choose_age_group(app: AppTest) -> AppTest:
+    return app.selectbox(key="dimensions-breakdown").set_value("age_group").run()
+
+
+def test_copy_equals_a_fresh_session_before_and_after_an_interaction(
+    app: AppTest, app_states: AppStates
+) -> None:
+    fresh = open_page(app, PAGE, QUERY, "vi")
+    shared = app_states.page(PAGE, QUERY | {"lang": "vi"})
+    before = snapshot(fresh)
+    assert len(before[0]) > 20 and not fresh.exception
+    assert snapshot(shared) == before
+    assert snapshot(_choose_age_group(shared)) == snapshot(_choose_age_group(fresh))
+    assert snapshot(shared) != before  # the interaction did change the page
+    assert snapshot(app_states.page(PAGE, QUERY | {"lang": "vi"})) == before  # the cached state did not
+
+
+def test_copies_are_independent(app_states: AppStates) -> None:
+    first = app_states.first_run({"lang": "en", **QUERY})
+    second = app_states.first_run({"lang": "en", **QUERY})
+    assert first is not second and first.session_state["unit"] == "P63-01"
+    first.session_state["unit"] = "P63-79"
+    assert second.session_state["unit"] == "P63-01"
+    assert app_states.first_run({"lang": "en", **QUERY}).session_state["unit"] == "P63-01"
