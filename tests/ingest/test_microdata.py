@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 import numpy as np
 import pandas as pd
 
 from analysis.engine import compute_indices
 from data import versions
+from data.ingest.microdata import salted_hash
 from tests.ingest.builders import microdata_frame
 from tests.ingest.conftest import fingerprint, run_cli
 
@@ -110,7 +113,12 @@ def test_hash_mode_keeps_only_salted_hashes(db, tmp_path, monkeypatch) -> None:
         rows = con.execute("SELECT field, value_hash FROM respondent_recheck WHERE year = 2024").df()
     assert len(rows) == 48 and set(rows.field) == {"phone"}
     assert rows.value_hash.str.fullmatch(r"[0-9a-f]{64}").all() and rows.value_hash.nunique() == 48
-    assert not rows.value_hash.str.contains("0912").any()
+    # Salted: neither the clear number nor its unsalted SHA-256 is stored; the HMAC with the salt is.
+    unsalted = {hashlib.sha256(p.encode()).hexdigest() for p in PHONES}
+    assert not unsalted & set(rows.value_hash)
+    assert not any(p in h for p in PHONES for h in rows.value_hash)
+    salt = bytes.fromhex((tmp_path / "salt").read_text().strip())
+    assert set(rows.value_hash) == {salted_hash(salt, p) for p in PHONES}
     assert (tmp_path / "salt").stat().st_mode & 0o077 == 0  # salt readable by its owner only
 
 
