@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.indices import estimate, item_coefficients
+from analysis.ranking import rank_units, ranks_from_stored
 from data import queries
 
 DEFAULT_MIN_N = 30
@@ -60,6 +61,47 @@ def _pooled_stats(
     return pd.concat(psu_parts, ignore_index=True), totals
 
 
+def _base_flags(wave: dict, level: str) -> list[str]:
+    """Flags that follow from the wave and the level: generated (demo data), reaggregated."""
+    flags = []
+    if wave["data_kind"] == "generated":
+        flags.append("generated")
+    if level == "province34" and wave["geo_version"] == "pre2025":
+        flags.append("reaggregated")
+    return flags
+
+
+def _stored_results(con: duckdb.DuckDBPyConnection, year: int, level: str, wave: dict) -> pd.DataFrame | None:
+    """The results stored for (year, level) at load time, in the frame `compute_indices` returns; None
+    when none are stored (a database written before schema 3, or a level not stored)."""
+    try:
+        if not queries.has_stored_results(con, year, level):
+            return None
+    except duckdb.CatalogException:  # schema before 3: no stored results
+        return None
+    frame = queries.stored_results(con, year, level)
+    prefix = ",".join(_base_flags(wave, level))
+    data = frame.pop("data_flags")
+    flags = [(prefix + "," + f if f else prefix) if prefix else f for f in data.tolist()]
+    frame["flags"] = pd.Series(flags, index=frame.index, dtype=object)
+    frame.insert(0, "year", year)
+    return frame[RESULT_COLUMNS]
+
+
+def ranks(con: duckdb.DuckDBPyConnection, year: int, level: str, index_code: str = "overall") -> pd.DataFrame:
+    """`analysis.ranking.rank_units(compute_indices(year, level), index_code)`, read from the ranks stored
+    at load time where they exist (the overall index at province levels), else simulated now."""
+    results = compute_indices(con, year, level)
+    rows = results[results["index_code"] == index_code]
+    try:
+        stored = queries.stored_ranks(con, year, level, index_code)
+    except duckdb.CatalogException:
+        stored = None
+    if stored is None or stored.empty or len(stored) != len(rows):
+        return rank_units(rows, index_code)
+    return ranks_from_stored(rows, stored)
+
+
 def compute_indices(
     con: duckdb.DuckDBPyConnection,
     year: int,
@@ -68,14 +110,21 @@ def compute_indices(
     min_n: int = DEFAULT_MIN_N,
     measure: str = "share",
     pool_years: Sequence[int] | None = None,
+    use_stored: bool = True,
 ) -> pd.DataFrame:
     """Every index (overall, domains, elements, items) for every unit of `level` in `year`, from microdata.
 
     Values are percentages 0–100 with 95% design-based CIs. `measure` is 'share' (share satisfied, the
     default) or 'mean' (mean score rescaled to 0–100). `pool_years` (which must include `year` and share its
-    methodology) pools adjacent waves into one sample for small cells.
+    methodology) pools adjacent waves into one sample for small cells. With the default options the rows
+    stored at load time (`analysis.precompute`) are returned when present (`use_stored=False` estimates).
     """
     wave = wave_info(con, year)
+    default = breakdown is None and min_n == DEFAULT_MIN_N and measure == "share" and not pool_years
+    if use_stored and default:
+        stored = _stored_results(con, year, level, wave)
+        if stored is not None:
+            return stored
     years = sorted(set(pool_years or [year]) | {year})
     for other in years:
         if wave_info(con, other)["methodology_id"] != wave["methodology_id"]:
@@ -89,11 +138,7 @@ def compute_indices(
         psu, totals = _pooled_stats(con, years, level, breakdown)
     result = estimate(psu, coefficients, totals, measure=measure)
     result.insert(0, "year", year)
-    base_flags = []
-    if wave["data_kind"] == "generated":
-        base_flags.append("generated")
-    if level == "province34" and wave["geo_version"] == "pre2025":
-        base_flags.append("reaggregated")
+    base_flags = _base_flags(wave, level)
     if len(years) > 1:
         base_flags.append("pooled")
     hidden = result["n"] < min_n
@@ -101,7 +146,7 @@ def compute_indices(
     flags = pd.Series([list(base_flags) for _ in range(len(result))], index=result.index)
     flags[hidden] = flags[hidden].map(lambda f: [*f, "suppressed"])
     flags[no_var] = flags[no_var].map(lambda f: [*f, "single_psu"])
-    result["flags"] = flags.map(",".join)
+    result["flags"] = flags.map(",".join).astype(object)
     result.loc[hidden, ["value", "se", "ci_low", "ci_high"]] = np.nan
     return result[RESULT_COLUMNS]
 

@@ -99,6 +99,10 @@ def estimate(
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {sorted(MEASURES)}")
     data = psu_stats[psu_stats["item_code"].isin(coefficients["item_code"])]
+    if data.empty:  # no unit at this level (e.g. agencies when no respondent names one)
+        columns = ["unit_id", "grp", "index_code", "value", "se", "n_valid", "n_psu", "n_strata", "df",
+                   "ci_low", "ci_high"] + (["n", "n_eff"] if totals is not None else [])  # fmt: skip
+        return pd.DataFrame({c: pd.Series(dtype=object if c in Z_COLUMNS else float) for c in columns})
     index_codes = pd.Index(coefficients["index_code"].unique())
     item_codes = pd.Index(coefficients["item_code"].unique())
     a_matrix = np.zeros((len(index_codes), len(item_codes)))

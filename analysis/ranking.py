@@ -156,6 +156,32 @@ def rank_many(
     return frame[RANK_COLUMNS].reset_index(drop=True)
 
 
+def ranks_from_stored(
+    results: pd.DataFrame, stored: pd.DataFrame, *, target: float = 80.0, grp: str = ""
+) -> pd.DataFrame:
+    """The frame `rank_units(results, index_code)` returns (default options), from ranks stored for these
+    very results: `stored` has unit_id, rank, rank_of, rank_low, rank_high, tier and position (the row order
+    of the stored frame). Gaps are recomputed from the values: gap_to_target = value − target, gap_to_best =
+    value − best value (NaN for units without a rank)."""
+    rows = results.copy()
+    rows["grp"] = rows["grp"].astype(object).where(rows["grp"].notna(), "")
+    rows = rows[rows["grp"] == grp]
+    for column, default in (("se", np.nan), ("flags", ""), ("year", pd.NA)):
+        if column not in rows.columns:
+            rows[column] = default
+    frame = rows.merge(stored, on="unit_id", how="left", validate="one_to_one")
+    for column in ("rank", "rank_of", "rank_low", "rank_high", "tier"):
+        frame[column] = frame[column].astype("Int64")
+    value = frame["value"].to_numpy(float)
+    ok = frame["rank"].notna().to_numpy()
+    present = np.isfinite(value)
+    best = np.max(value[present]) if present.any() else np.nan
+    frame["gap_to_target"] = np.where(ok, value - target, np.nan)
+    frame["gap_to_best"] = np.where(ok, value - best, np.nan)
+    frame = frame.sort_values("position", kind="stable")
+    return frame[RANK_COLUMNS].reset_index(drop=True)
+
+
 def tied_with(
     results: pd.DataFrame,
     unit_id: str,

@@ -27,10 +27,15 @@ def _sql_list(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
+# everything rebuilt per wave at load time (data/aggregates.py, analysis/precompute.py)
+AGGREGATE_TABLES = ("agg_psu_item", "agg_psu_respondent", "agg_psu_item_group", "agg_psu_respondent_group",
+                    "agg_respondent_score", "agg_result", "agg_result_set", "agg_rank")  # fmt: skip
+
+
 def _copy_wave(con, source: int, year: int) -> None:
     """Replace wave `year` by the rows of wave `source` (respondents, answers, aggregates) under `year`."""
     con.execute("BEGIN TRANSACTION")
-    for table in ("answer", "respondent", "respondent_recheck", "agg_psu_item", "agg_psu_respondent"):
+    for table in ("answer", "respondent", "respondent_recheck", *AGGREGATE_TABLES):
         con.execute(f"DELETE FROM {table} WHERE year = ?", [year])
         columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
         select = ", ".join("?" if c == "year" else c for c in columns)

@@ -50,32 +50,18 @@ def page_latencies(db: Path, n: int) -> dict:
     over `n` varied interactions."""
     import streamlit as st
 
-    from analysis import engine
-
+    os.environ["SIPAS_DB"] = str(db)  # the app's cached data access reads this database
     con = duckdb.connect(str(db), read_only=True)
     con.execute("SET enable_progress_bar = false")
     its = workloads.interactions(con, n)
     out: dict = {}
-    compute, scores = engine.compute_indices, engine.respondent_scores
-
-    @st.cache_data(max_entries=256, show_spinner=False)
-    def cached_compute(*a: object, **k: object) -> pd.DataFrame:
-        return compute(con.cursor(), *a, **k)
-
-    @st.cache_data(max_entries=64, show_spinner=False)
-    def cached_scores(*a: object, **k: object) -> pd.DataFrame:
-        return scores(con.cursor(), *a, **k)
-
+    st.cache_data.clear()
     for name, fn in workloads.PAGES.items():
-        cold = [_timed(fn, con.cursor(), f) for f in its]
-        try:  # warm: the page's engine calls answered by st.cache_data, as in the running app
-            engine.compute_indices = lambda c, *a, **k: cached_compute(*a, **k)
-            engine.respondent_scores = lambda c, *a, **k: cached_scores(*a, **k)
-            for f in its:  # fill the caches
-                fn(con.cursor(), f)
-            warm = [_timed(fn, con.cursor(), f) for f in its]
-        finally:
-            engine.compute_indices, engine.respondent_scores = compute, scores
+        cold = [_timed(fn, workloads.Engine(con.cursor()), f) for f in its]
+        app = workloads.App(con.cursor())
+        for f in its:  # fill the caches
+            fn(app, f)
+        warm = [_timed(fn, app, f) for f in its]
         out[name] = {"cold_p50_ms": round(_pct(cold, 50), 1), "cold_p95_ms": round(_pct(cold, 95), 1),
                      "warm_p50_ms": round(_pct(warm, 50), 1), "warm_p95_ms": round(_pct(warm, 95), 1),
                      "n": len(its)}  # fmt: skip
@@ -100,7 +86,7 @@ def pandas_ratios(db: Path, pages: dict, skip: tuple[str, ...] = ()) -> dict:
             }
             continue
         ms = _timed(getattr(baseline, "map_page" if name == "map" else name), f)
-        engine_ms = _timed(workloads.PAGES[name], con.cursor(), f)
+        engine_ms = _timed(workloads.PAGES[name], workloads.Engine(con.cursor()), f)
         out[name] = {"pandas_ms": round(ms), "engine_ms": round(engine_ms, 1),
                      "pandas_ratio": round(ms / engine_ms, 1)}  # fmt: skip
     con.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -11,7 +12,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB_PATH = DATA_DIR / "sipas.duckdb"
 SCHEMA_FILE = DATA_DIR / "schema.sql"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's buffer pool for the app's read-only connections ($SIPAS_DUCKDB_MEMORY)
 
 
 def db_path() -> Path:
@@ -33,6 +35,9 @@ def connect_read_only(path: Path | str | None = None) -> duckdb.DuckDBPyConnecti
         )
     con = duckdb.connect(str(target), read_only=True)
     con.execute("SET enable_progress_bar = false")
+    # bounded memory: pages read stored results; a large ad-hoc query spills to disk instead of growing
+    con.execute("SET memory_limit = ?", [os.environ.get("SIPAS_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)])
+    con.execute("SET temp_directory = ?", [str(Path(tempfile.gettempdir()) / "sipas-duckdb")])
     return con
 
 

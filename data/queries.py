@@ -66,19 +66,23 @@ def psu_item_stats(
     w_score = Σw·(value − scale_min)/(scale_max − scale_min).
 
     valid = answer within the item's scale and not a missing code; positive = valid and within
-    [positive_min, positive_max] (for satisfaction items: "satisfied"). Without a breakdown the rows come
-    from the pre-computed `agg_psu_item` table (identical numbers, tested), else from the raw answers.
+    [positive_min, positive_max] (for satisfaction items: "satisfied"). The rows come from the pre-computed
+    `agg_psu_item` table, or with a breakdown at a province-derived level from `agg_psu_item_group`
+    (identical numbers, tested); other breakdowns read the raw answers.
     """
-    if breakdown is None and use_aggregates:
+    if use_aggregates and (breakdown is None or _group_aggregates_serve(con, year, level)):
+        _group_sql(breakdown)  # validates the breakdown name
+        group = "NULL::VARCHAR" if breakdown is None else "r.grp"
+        table = "agg_psu_item" if breakdown is None else "agg_psu_item_group"
         frame = con.execute(
             f"""
-            SELECT {_unit_sql(level)} AS unit_id, NULL::VARCHAR AS grp, r.stratum_id, r.psu_id, r.item_code,
+            SELECT {_unit_sql(level)} AS unit_id, {group} AS grp, r.stratum_id, r.psu_id, r.item_code,
                    sum(r.n_valid) AS n_valid, sum(r.w_valid) AS w_valid, sum(r.w_pos) AS w_pos,
                    sum(r.w_score) AS w_score
-            FROM agg_psu_item r {_AGG_JOINS}
-            WHERE r.year = ? GROUP BY ALL
+            FROM {table} r {_AGG_JOINS}
+            WHERE r.year = ? {"" if breakdown is None else "AND r.breakdown = ?"} GROUP BY ALL
             """,
-            [year],
+            [year] if breakdown is None else [year, breakdown],
         ).df()
         return frame.dropna(subset=["unit_id"])
     sql = f"""
@@ -99,10 +103,13 @@ def psu_item_stats(
     return frame.dropna(subset=["unit_id"])
 
 
-def respondent_scores(con: duckdb.DuckDBPyConnection, year: int, level: str, unit_id: str) -> pd.DataFrame:
+def respondent_scores(
+    con: duckdb.DuckDBPyConnection, year: int, level: str, unit_id: str, use_aggregates: bool = True
+) -> pd.DataFrame:
     """One row per respondent of one unit: weight, psu, stratum, the outcome (1 satisfied / 0 not, NaN if
     unanswered) and, per element, the share (0–100) of that element's criteria the respondent was satisfied
-    with (NaN when none of them was answered)."""
+    with (NaN when none of them was answered). Read from `agg_respondent_score` where it exists (the same
+    numbers, stored at load time in province order), else from the raw answers."""
     sql = f"""
         SELECT r.resp_no, r.weight, r.psu_id AS psu, r.stratum_id AS stratum, m.kind,
                coalesce(m.element_code, m.item_code) AS part,
@@ -114,6 +121,12 @@ def respondent_scores(con: duckdb.DuckDBPyConnection, year: int, level: str, uni
           AND NOT list_contains(m.missing_codes, a.value)
         GROUP BY ALL
     """
+    if use_aggregates and has_respondent_scores(con, year):
+        sql = f"""
+            SELECT r.resp_no, r.weight, r.psu_id AS psu, r.stratum_id AS stratum, r.kind, r.part, r.score
+            FROM agg_respondent_score r {_AGG_JOINS}
+            WHERE r.year = ? AND {_unit_sql(level)} = ?
+        """
     long = con.execute(sql, [year, unit_id]).df()
     if long.empty:
         return pd.DataFrame(columns=["resp_no", "weight", "psu", "stratum", "outcome"])
@@ -138,17 +151,20 @@ def respondent_totals(
     use_aggregates: bool = True,
 ) -> pd.DataFrame:
     """Per unit x group: respondents n, Σw, Σw², number of PSUs and strata."""
-    if breakdown is None and use_aggregates:
+    if use_aggregates and (breakdown is None or _group_aggregates_serve(con, year, level)):
+        _group_sql(breakdown)  # validates the breakdown name
+        group = "NULL::VARCHAR" if breakdown is None else "r.grp"
+        table = "agg_psu_respondent" if breakdown is None else "agg_psu_respondent_group"
         return (
             con.execute(
                 f"""
-                SELECT {_unit_sql(level)} AS unit_id, NULL::VARCHAR AS grp, sum(r.n) AS n,
+                SELECT {_unit_sql(level)} AS unit_id, {group} AS grp, sum(r.n) AS n,
                        sum(r.sum_w) AS sum_w, sum(r.sum_w2) AS sum_w2,
                        count(DISTINCT r.psu_id) AS n_psu, count(DISTINCT r.stratum_id) AS n_strata
-                FROM agg_psu_respondent r {_AGG_JOINS}
-                WHERE r.year = ? GROUP BY ALL
+                FROM {table} r {_AGG_JOINS}
+                WHERE r.year = ? {"" if breakdown is None else "AND r.breakdown = ?"} GROUP BY ALL
                 """,
-                [year],
+                [year] if breakdown is None else [year, breakdown],
             )
             .df()
             .dropna(subset=["unit_id"])
@@ -164,6 +180,60 @@ def respondent_totals(
         GROUP BY ALL
     """
     return con.execute(sql, [year]).df().dropna(subset=["unit_id"])
+
+
+GROUP_LEVELS = ("national", "region", "province", "province34")  # levels the group aggregates serve
+
+
+def _group_aggregates_serve(con: duckdb.DuckDBPyConnection, year: int, level: str) -> bool:
+    return level in GROUP_LEVELS and has_group_aggregates(con, year)
+
+
+def has_group_aggregates(con: duckdb.DuckDBPyConnection, year: int) -> bool:
+    """Whether the per-group PSU aggregates of a wave exist (schema 3; a wave with respondents has rows)."""
+    try:
+        row = con.execute("SELECT 1 FROM agg_psu_respondent_group WHERE year = ? LIMIT 1", [year]).fetchall()
+    except duckdb.CatalogException:  # schema before 3
+        return False
+    return bool(row)
+
+
+def has_respondent_scores(con: duckdb.DuckDBPyConnection, year: int) -> bool:
+    """Whether per-respondent scores of a wave are stored (schema 3)."""
+    try:
+        return bool(con.execute("SELECT 1 FROM agg_respondent_score WHERE year = ? LIMIT 1", [year]).fetchall())
+    except duckdb.CatalogException:  # schema before 3
+        return False
+
+
+def has_stored_results(con: duckdb.DuckDBPyConnection, year: int, level: str) -> bool:
+    """Whether results of (year, level) were stored at load time (raises CatalogException before schema 3)."""
+    return bool(
+        con.execute("SELECT 1 FROM agg_result_set WHERE year = ? AND level = ?", [year, level]).fetchall()
+    )
+
+
+def stored_results(con: duckdb.DuckDBPyConnection, year: int, level: str) -> pd.DataFrame:
+    """Stored results of (year, level) in their computed row order (unit_id, grp, index_code, value, se,
+    ci_low, ci_high, df, n, n_eff, n_valid, n_psu, data_flags)."""
+    return con.execute(
+        """
+        SELECT unit_id, grp, index_code, value, se, ci_low, ci_high, df, n, n_eff, n_valid, n_psu, data_flags
+        FROM agg_result WHERE year = ? AND level = ? ORDER BY position
+        """,
+        [year, level],
+    ).df()
+
+
+def stored_ranks(con: duckdb.DuckDBPyConnection, year: int, level: str, index_code: str) -> pd.DataFrame:
+    """Stored ranks of one index (unit_id, rank, rank_of, rank_low, rank_high, tier, position)."""
+    return con.execute(
+        """
+        SELECT unit_id, rank, rank_of, rank_low, rank_high, tier, position
+        FROM agg_rank WHERE year = ? AND level = ? AND index_code = ? ORDER BY position
+        """,
+        [year, level, index_code],
+    ).df()
 
 
 def waves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -1,4 +1,4 @@
--- SIPAS dashboard store, schema version 2 (2: respondent_recheck).
+-- SIPAS dashboard store, schema version 3 (2: respondent_recheck; 3: group aggregates, stored results and ranks).
 -- Conventions: unit ids are '<LEVEL><63|34>-<GSO code>' (P63-01, D63-001, C63-00001, P34-01, C34-00004),
 -- 'R-<n>' for socio-economic regions, 'VN' for the nation, 'A-<province id>-<slug>' for agencies.
 -- geo_version is 'pre2025' (63 provinces, districts, communes before 1 July 2025) or '2025' (34 provinces, communes).
@@ -171,7 +171,7 @@ CREATE TABLE IF NOT EXISTS import_log (
 
 -- Sufficient statistics per wave x PSU x item (and the PSU's units), rebuilt whenever a wave is loaded
 -- (data/aggregates.py). Every geographic unit is a function of these rows, so index queries read a few
--- thousand rows instead of every answer. Breakdowns by respondent characteristics use the raw tables.
+-- thousand rows instead of every answer. Breakdowns by respondent characteristics have their own tables.
 CREATE TABLE IF NOT EXISTS agg_psu_item (
     year         INTEGER NOT NULL,
     stratum_id   VARCHAR NOT NULL,
@@ -198,4 +198,98 @@ CREATE TABLE IF NOT EXISTS agg_psu_respondent (
     n            BIGINT NOT NULL,
     sum_w        DOUBLE NOT NULL,
     sum_w2       DOUBLE NOT NULL
+);
+
+-- The same sufficient statistics per respondent group, for each breakdown of data/queries.BREAKDOWNS
+-- (grp NULL = the characteristic was not recorded), for levels that follow from the province (national,
+-- region, province, province34); breakdowns of smaller units read the raw answers. Rebuilt with agg_psu_item.
+CREATE TABLE IF NOT EXISTS agg_psu_item_group (
+    year         INTEGER NOT NULL,
+    breakdown    VARCHAR NOT NULL,
+    grp          VARCHAR,
+    stratum_id   VARCHAR NOT NULL,
+    psu_id       VARCHAR NOT NULL,
+    province_id  VARCHAR NOT NULL,
+    item_code    VARCHAR NOT NULL,
+    n_valid      BIGINT NOT NULL,
+    w_valid      DOUBLE NOT NULL,
+    w_pos        DOUBLE NOT NULL,
+    w_score      DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS agg_psu_respondent_group (
+    year         INTEGER NOT NULL,
+    breakdown    VARCHAR NOT NULL,
+    grp          VARCHAR,
+    stratum_id   VARCHAR NOT NULL,
+    psu_id       VARCHAR NOT NULL,
+    province_id  VARCHAR NOT NULL,
+    n            BIGINT NOT NULL,
+    sum_w        DOUBLE NOT NULL,
+    sum_w2       DOUBLE NOT NULL
+);
+
+-- Index results as analysis.engine.compute_indices returns them (default options, no breakdown), stored
+-- per wave x unit level when a wave is loaded (analysis/precompute.py), so a page reads them instead of
+-- estimating. data_flags holds only flags that follow from the data (suppressed, single_psu); flags that
+-- follow from the wave and the level (generated, reaggregated) are added when read.
+CREATE TABLE IF NOT EXISTS agg_result (
+    year        INTEGER NOT NULL,
+    level       VARCHAR NOT NULL,
+    unit_id     VARCHAR NOT NULL,
+    grp         VARCHAR NOT NULL,
+    index_code  VARCHAR NOT NULL,
+    value       DOUBLE,
+    se          DOUBLE,
+    ci_low      DOUBLE,
+    ci_high     DOUBLE,
+    df          DOUBLE,
+    n           DOUBLE,
+    n_eff       DOUBLE,
+    n_valid     DOUBLE,
+    n_psu       DOUBLE,
+    data_flags  VARCHAR NOT NULL,
+    position    INTEGER NOT NULL       -- row order of the computed frame
+);
+
+-- Which (wave, level) result sets are stored: a level with no units is stored as an empty set.
+CREATE TABLE IF NOT EXISTS agg_result_set (
+    year         INTEGER NOT NULL,
+    level        VARCHAR NOT NULL,
+    rows         INTEGER NOT NULL,
+    computed_at  TIMESTAMP NOT NULL,
+    PRIMARY KEY (year, level)
+);
+
+-- Ranks with their simulation intervals (analysis.ranking.rank_units) of the overall index, per wave x
+-- province level, stored with the results.
+CREATE TABLE IF NOT EXISTS agg_rank (
+    year           INTEGER NOT NULL,
+    level          VARCHAR NOT NULL,
+    index_code     VARCHAR NOT NULL,
+    unit_id        VARCHAR NOT NULL,
+    rank           INTEGER,
+    rank_of        INTEGER,
+    rank_low       INTEGER,
+    rank_high      INTEGER,
+    tier           INTEGER,
+    position       INTEGER NOT NULL
+);
+
+-- Per respondent x element (kind 'satisfaction') and outcome item (kind 'outcome'): the share (0–100) of the
+-- respondent's valid answers that were satisfied, for key-driver models. Stored in province order, so one
+-- province's respondents are read without scanning every answer. Rebuilt with agg_psu_item.
+CREATE TABLE IF NOT EXISTS agg_respondent_score (
+    year         INTEGER NOT NULL,
+    resp_no      INTEGER NOT NULL,
+    province_id  VARCHAR NOT NULL,
+    district_id  VARCHAR,
+    commune_id   VARCHAR,
+    agency_id    VARCHAR,
+    weight       DOUBLE NOT NULL,
+    psu_id       VARCHAR NOT NULL,
+    stratum_id   VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,
+    part         VARCHAR NOT NULL,
+    score        DOUBLE NOT NULL
 );

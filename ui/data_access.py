@@ -8,7 +8,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from analysis import drivers as kd
 from analysis import engine
+from analysis.change import year_over_year
+from analysis.ranking import rank_units
 from data import db, queries
 
 PIN_KEY = "_sipas_db_key"
@@ -48,10 +51,74 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _connection(db_key()).cursor()
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def indices(key: tuple[str, float], year: int, level: str, breakdown: str | None = None) -> pd.DataFrame:
     """`analysis.engine.compute_indices`, cached per database version."""
     return engine.compute_indices(cursor(), year, level, breakdown)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def ranks(
+    key: tuple[str, float], year: int, level: str, index_code: str = "overall", within: str | None = None
+) -> pd.DataFrame:
+    """`analysis.engine.ranks` (rank with its 95% simulation interval) among every unit of `level`, or among
+    the units of province `within` (its districts/communes), cached per database version."""
+    if within is None:
+        return engine.ranks(cursor(), year, level, index_code)
+    frame = engine.compute_indices(cursor(), year, level)
+    members = children(key, within)
+    return rank_units(frame[(frame["index_code"] == index_code) & frame["unit_id"].isin(members)], index_code)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def children(key: tuple[str, float], province: str) -> set[str]:
+    """Units below a province: its districts and communes (pre-2025) or its communes (2025)."""
+    frame = units(key)
+    below = set(frame.loc[frame["parent_id"] == province, "unit_id"])
+    return below | set(frame.loc[frame["parent_id"].isin(below), "unit_id"])
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def changes(
+    key: tuple[str, float],
+    year: int,
+    year_prev: int,
+    level: str,
+    index_code: str,
+    adjust: bool = True,
+    level_prev: str | None = None,
+    within: str | None = None,
+) -> pd.DataFrame:
+    """`analysis.change.year_over_year` of one index for every unit of `level` (or of those in province
+    `within`) in `year` against the same unit at `level_prev` (default `level`) in `year_prev`, with
+    Benjamini–Hochberg across these units when `adjust` (without it each row is the unit's own test),
+    cached per database version."""
+    con = cursor()
+    current = engine.compute_indices(con, year, level)
+    if within is not None:
+        current = current[current["unit_id"].isin(children(key, within))]
+    previous = engine.compute_indices(con, year_prev, level_prev or level)
+    return year_over_year(
+        current[current["index_code"] == index_code],
+        previous[previous["index_code"] == index_code],
+        comparable=engine.comparable_years(con, year_prev, year),
+        adjust=adjust,
+    )
+
+
+DRIVER_BASE_COLUMNS = ("resp_no", "weight", "psu", "stratum", "outcome")  # the rest are element scores
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def drivers(
+    key: tuple[str, float], year: int, level: str, unit_id: str, min_n: int
+) -> tuple[kd.DriverResult | None, list[str]]:
+    """key_drivers(respondent_scores(year, level, unit), element columns, min_n); (None, []) without data."""
+    scores = engine.respondent_scores(cursor(), year, level, unit_id)
+    columns = [c for c in scores.columns if c not in DRIVER_BASE_COLUMNS]
+    if scores.empty or not columns:
+        return None, []
+    return kd.key_drivers(scores, columns, min_n=min_n), columns
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

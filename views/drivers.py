@@ -9,26 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from analysis import drivers as kd
-from analysis import engine
 from charts.drivers import importance_performance_matrix
 from ui import components, views
 from ui import data_access as da
 from ui.i18n import fmt_number, fmt_pct, t
 from ui.state import Filters, current
-
-BASE_COLUMNS = ("resp_no", "weight", "psu", "stratum", "outcome")
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def driver_result(
-    key: tuple[str, float], year: int, level: str, unit_id: str, min_n: int
-) -> tuple[kd.DriverResult | None, list[str]]:
-    """key_drivers(respondent_scores(year, level, unit), element columns, min_n); (None, []) without data."""
-    scores = engine.respondent_scores(da.cursor(), year, level, unit_id)
-    drivers = [c for c in scores.columns if c not in BASE_COLUMNS]
-    if scores.empty or not drivers:
-        return None, []
-    return kd.key_drivers(scores, drivers, min_n=min_n), drivers
 
 
 def driver_table(result: kd.DriverResult, filters: Filters) -> pd.DataFrame:
@@ -85,7 +70,7 @@ components.break_notes(filters)
 st.caption(t("drivers.intro", lang))
 level = "national" if filters.unit_id == "VN" else filters.level
 name = views.unit_display(filters.unit_id, filters)
-result, driver_names = driver_result(da.db_key(), filters.year, level, filters.unit_id, kd.DEFAULT_MIN_N)
+result, driver_names = da.drivers(da.db_key(), filters.year, level, filters.unit_id, kd.DEFAULT_MIN_N)
 if result is None:
     st.info(t("drivers.no_data", lang))
     st.stop()

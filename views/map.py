@@ -8,8 +8,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.change import year_over_year
-from analysis.ranking import rank_units
 from charts.maps import choropleth, symbols_over_outline
 from ui import components, geo_access, views
 from ui import data_access as da
@@ -64,18 +62,17 @@ def hover_text(frame: pd.DataFrame) -> pd.Series:
     return frame.apply(one, axis=1)
 
 
-def with_rank_and_change(frame: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Add rank (with 95% interval) and the change versus the previous wave to one index's rows."""
-    ranked = rank_units(frame, index_code)[["unit_id", "rank", "rank_low", "rank_high", "rank_of", "tier"]]
+def with_rank_and_change(frame: pd.DataFrame, level: str, within: str | None = None) -> pd.DataFrame:
+    """Add rank (with 95% interval) and the change versus the previous wave to one index's rows: every unit
+    of the level, or (`within`) the units of one province ranked and tested among themselves."""
+    key = da.db_key()
+    ranked = da.ranks(key, filters.year, level, index_code, within)
+    ranked = ranked[["unit_id", "rank", "rank_low", "rank_high", "rank_of", "tier"]]
     out = frame.merge(ranked, on="unit_id", how="left")
-    waves = sorted(int(y) for y in da.waves(da.db_key())["year"])
+    waves = sorted(int(y) for y in da.waves(key)["year"])
     previous = [y for y in waves if y < filters.year]
     if previous:
-        prev = views.results(filters, previous[-1], level)
-        changes = year_over_year(
-            frame, prev[prev["index_code"] == index_code],
-            comparable=da.comparable(da.db_key(), filters.year, previous[-1]),
-        )  # fmt: skip
+        changes = da.changes(key, filters.year, previous[-1], level, index_code, within=within)
         out = out.merge(changes[["unit_id", "change", "verdict"]], on="unit_id", how="left")
     return out
 
@@ -127,11 +124,9 @@ else:
     below_level = "district" if filters.geo == "63" else "commune"
     frame = views.results(filters, level=below_level)
     units = da.units(da.db_key())
-    children = set(units.loc[units["parent_id"] == province, "unit_id"])
-    if below_level == "commune" and filters.geo == "63":
-        children |= set(units.loc[units["parent_id"].isin(children), "unit_id"])
+    children = da.children(da.db_key(), province)
     frame = frame[(frame["index_code"] == index_code) & frame["unit_id"].isin(children)]
-    frame = with_rank_and_change(frame, below_level)
+    frame = with_rank_and_change(frame, below_level, within=province)
     frame["hover"] = hover_text(frame)
     # units of the province that were not sampled this year are drawn grey and said to be so
     unsampled = units[units["parent_id"].eq(province) & ~units["unit_id"].isin(frame["unit_id"])]

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from analysis.change import published_style_counts, year_over_year
-from analysis.ranking import rank_units
 from charts.figures import ranked_bars
 from charts.overview import element_markers, province_distribution
 from ui import components, views
@@ -30,7 +29,7 @@ name = views.unit_display(filters.unit_id, filters)
 labels = da.labels(da.db_key(), filters.year)
 label_col = "name_vi" if lang == "vi" else "name_en"
 label_of = labels.set_index("index_code")[label_col]
-ranks = rank_units(provinces, "overall").set_index("unit_id")
+ranks = da.ranks(da.db_key(), filters.year, filters.level, "overall").set_index("unit_id")
 waves = sorted(int(y) for y in da.waves(da.db_key())["year"])
 previous = [y for y in waves if y < filters.year]
 year_prev = previous[-1] if previous else None
@@ -200,10 +199,7 @@ if is_nation and not overall.empty:
         filters,
     )
     if year_prev:
-        prev_all = views.results(filters, year_prev, filters.level)
-        changes = year_over_year(
-            overall, prev_all[prev_all["index_code"] == "overall"], comparable=comparable, adjust=True
-        )
+        changes = da.changes(da.db_key(), filters.year, year_prev, filters.level, "overall")
         counts = published_style_counts(changes, "overall")
         st.markdown(f"**{t('overview.counts_title', lang, year=year_prev)}**")
         st.markdown(t("overview.counts_naive", lang, up=counts["naive_up"], down=counts["naive_down"],

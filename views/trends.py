@@ -11,8 +11,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.change import year_over_year
-from analysis.ranking import rank_units
 from analysis.trend import trend
 from charts.trends import rank_bump, trend_lines
 from ui import components, views
@@ -45,13 +43,6 @@ def pick(year: int, level: str, unit_id: str, code: str) -> pd.DataFrame:
     """The result row of one unit and index in one wave (empty when absent)."""
     frame = da.indices(da.db_key(), year, level)
     return frame[(frame["unit_id"] == unit_id) & (frame["index_code"] == code)]
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def ranks(key: tuple[str, float], year: int, level: str, code: str) -> pd.DataFrame:
-    """`analysis.ranking.rank_units` for one wave, level and index (2000 draws, seed 0)."""
-    frame = da.indices(key, year, level)
-    return rank_units(frame[frame["index_code"] == code], code)
 
 
 filters = current()
@@ -119,13 +110,13 @@ for unit in chosen:
     for prev_year, year in zip(years, years[1:], strict=False):
         level, sid = source(unit, year)
         prev_level = source(sid, prev_year)[0]
-        cur, prev = pick(year, level, sid, code), pick(prev_year, prev_level, sid, code)
-        if cur.empty or prev.empty:
+        cur = pick(year, level, sid, code)
+        # the unit's own test (no multiplicity adjustment), from the cached tests of every unit of the level
+        tested = da.changes(da.db_key(), year, prev_year, level, code, adjust=False, level_prev=prev_level)
+        tested = tested[tested["unit_id"] == sid]
+        if cur.empty or tested.empty:
             continue
-        change = year_over_year(
-            cur, prev, comparable=da.comparable(da.db_key(), year, prev_year), adjust=False
-        )
-        changes.append(change.iloc[0].to_dict() | {"unit": unit, "ci_low": cur["ci_low"].iloc[0],
+        changes.append(tested.iloc[0].to_dict() | {"unit": unit, "ci_low": cur["ci_low"].iloc[0],
                                                    "ci_high": cur["ci_high"].iloc[0]})  # fmt: skip
 yoy = pd.DataFrame(changes)
 if not yoy.empty:
@@ -188,7 +179,7 @@ if provinces_chosen:
         name = views.unit_display(unit, filters)
         for year in years:
             level, sid = source(unit, year)
-            ranked = ranks(da.db_key(), year, level, code)
+            ranked = da.ranks(da.db_key(), year, level, code)
             row = ranked[ranked["unit_id"] == sid]
             if row.empty or pd.isna(row["rank"].iloc[0]):
                 continue

@@ -23,6 +23,14 @@ def snapshot(app: AppTest) -> tuple[list[tuple[str, str]], dict, dict]:
     return elements, dict(app.session_state.to_dict()), dict(app.query_params)
 
 
+def first_difference(a: tuple, b: tuple) -> str:
+    """Where two snapshots differ first (for a readable failure)."""
+    for k, (x, y) in enumerate(zip(a[0], b[0], strict=False)):
+        if x != y:
+            return f"element {k}:\n{x}\n!=\n{y}"
+    return f"elements {len(a[0])} vs {len(b[0])}; state {a[1]} vs {b[1]}; query {a[2]} vs {b[2]}"
+
+
 def _choose_age_group(app: AppTest) -> AppTest:
     return app.selectbox(key="dimensions-breakdown").set_value("age_group").run()
 
@@ -34,8 +42,9 @@ def test_copy_equals_a_fresh_session_before_and_after_an_interaction(
     shared = app_states.page(PAGE, QUERY | {"lang": "vi"})
     before = snapshot(fresh)
     assert len(before[0]) > 20 and not fresh.exception
-    assert snapshot(shared) == before
-    assert snapshot(_choose_age_group(shared)) == snapshot(_choose_age_group(fresh))
+    assert snapshot(shared) == before, first_difference(snapshot(shared), before)
+    after, after_fresh = snapshot(_choose_age_group(shared)), snapshot(_choose_age_group(fresh))
+    assert after == after_fresh, first_difference(after, after_fresh)
     assert snapshot(shared) != before  # the interaction did change the page
     assert snapshot(app_states.page(PAGE, QUERY | {"lang": "vi"})) == before  # the cached state did not
 
