@@ -34,9 +34,7 @@ from math import factorial
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
-from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 MAX_DRIVERS = 12
 DEFAULT_MIN_N = 200
@@ -163,6 +161,9 @@ def _logistic(
     xs = (x[:, varies] - centre[varies]) / scale[varies]
     if np.linalg.eigvalsh(np.corrcoef(xs, rowvar=False, dtype=float).reshape(xs.shape[1], -1)).min() < 1e-10:
         return beta, se, "; ".join([*notes, "drivers are collinear: logistic coefficients not identified"])
+    import statsmodels.api as sm  # imported here: 1.5–2 s that pages without models should not pay
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
     exog = np.column_stack([np.ones(len(y)), xs])
     model = sm.GLM(y, exog, family=sm.families.Binomial(), freq_weights=w / w.mean())
     cov = {"cov_type": "cluster", "cov_kwds": {"groups": np.arange(len(y)) if groups is None else groups}}

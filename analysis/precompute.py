@@ -3,11 +3,17 @@
 A page then reads a few thousand stored rows instead of estimating (`engine.compute_indices` and
 `engine.ranks` look here first). Stored rows are exactly what the estimation returns (tested); they are
 rebuilt in the load's transaction, so they can never describe other data than the database holds.
+A store written before schema 3 is upgraded with `python -m analysis.precompute --db PATH` (a new version).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -57,3 +63,51 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         con.execute(f"INSERT INTO {table} SELECT * FROM _precompute_rows")
     finally:
         con.unregister("_precompute_rows")
+
+
+def refresh_store(db: Path, years: list[int] | None = None) -> dict:
+    """Rebuild the aggregates and stored results of every wave (or `years`) as a new version of the store
+    (`data.versions`: copy, one transaction, atomic switch): upgrades a store written before schema 3.
+    Returns {"version": file name, "years": [...], "seconds": s}."""
+    from data import db as dbmod
+    from data import versions
+    from data.aggregates import refresh_aggregates
+
+    started = time.perf_counter()
+    db = Path(db)
+    with versions.import_lock(db):
+        versions.remove_leftovers(db)
+        work, final = versions.new_work_file(db, "refresh_results")
+        try:
+            con = dbmod.connect_write(work)  # adds the tables of the current schema
+            try:
+                waves = [int(r[0]) for r in con.execute("SELECT DISTINCT year FROM respondent").fetchall()]
+                chosen = sorted(waves if years is None else set(waves) & set(years))
+                con.execute("BEGIN TRANSACTION")
+                for year in chosen:
+                    refresh_aggregates(con, year)
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+        except BaseException:
+            work.unlink(missing_ok=True)
+            raise
+        versions.publish(db, work, final)
+    return {"version": final.name, "years": chosen, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m analysis.precompute [--db PATH] [--year Y ...]`: refresh stored results as a new version."""
+    from data import db as dbmod
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--db", type=Path, default=dbmod.db_path())
+    parser.add_argument("--year", type=int, action="append", help="only these waves (repeatable)")
+    args = parser.parse_args(argv)
+    print(json.dumps(refresh_store(args.db, args.year), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

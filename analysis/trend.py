@@ -20,7 +20,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 MIN_YEARS = 3
@@ -32,6 +31,8 @@ TREND_COLUMNS = [
 
 def _fit(years: np.ndarray, values: np.ndarray, se: np.ndarray) -> tuple[float, float]:
     """WLS slope and its standard error with the residual scale floored at 1."""
+    import statsmodels.api as sm  # imported here: 1.5–2 s that pages without models should not pay
+
     design = sm.add_constant(years - years.mean())
     fit = sm.WLS(values, design, weights=1.0 / se**2).fit()
     cov = fit.normalized_cov_params * max(1.0, float(fit.scale))

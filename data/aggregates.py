@@ -48,6 +48,11 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection, year: int, results: bool 
         """,
         [year],
     )
+    # one row per respondent and breakdown, materialised: joined twice below, and DuckDB 2.0's
+    # dictionary-surviving hash join fails on a join built from the cross join directly
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _respondent_group AS SELECT * FROM {_respondent_groups()}", [year]
+    )
     item_stats = "count(*), sum(r.weight), sum(r.weight * iv.pos), sum(r.weight * iv.score)"
     valid_answers = """
         FROM answer a
@@ -62,9 +67,9 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection, year: int, results: bool 
         )
         con.execute(
             f"INSERT INTO agg_psu_item_group SELECT a.year, g.breakdown, g.grp, {GROUP_UNIT_COLUMNS}, "
-            f"a.item_code, {item_stats} {valid_answers} JOIN {_respondent_groups()} g ON g.resp_no = a.resp_no "
+            f"a.item_code, {item_stats} {valid_answers} JOIN _respondent_group g ON g.resp_no = a.resp_no "
             "WHERE a.year = ? GROUP BY ALL",
-            [year, year],
+            [year],
         )
         con.execute(
             """
@@ -82,19 +87,20 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection, year: int, results: bool 
             """,
             [year],
         )
+        con.execute(
+            f"INSERT INTO agg_psu_respondent SELECT r.year, {UNIT_COLUMNS}, count(*), sum(r.weight), "
+            "sum(r.weight * r.weight) FROM respondent r WHERE r.year = ? GROUP BY ALL",
+            [year],
+        )
+        con.execute(
+            f"INSERT INTO agg_psu_respondent_group SELECT r.year, g.breakdown, g.grp, {GROUP_UNIT_COLUMNS}, "
+            "count(*), sum(r.weight), sum(r.weight * r.weight) FROM respondent r JOIN _respondent_group g "
+            "ON g.resp_no = r.resp_no WHERE r.year = ? GROUP BY ALL",
+            [year],
+        )
     finally:
         con.execute("DROP TABLE IF EXISTS _item_value")
-    con.execute(
-        f"INSERT INTO agg_psu_respondent SELECT r.year, {UNIT_COLUMNS}, count(*), sum(r.weight), "
-        "sum(r.weight * r.weight) FROM respondent r WHERE r.year = ? GROUP BY ALL",
-        [year],
-    )
-    con.execute(
-        f"INSERT INTO agg_psu_respondent_group SELECT r.year, g.breakdown, g.grp, {GROUP_UNIT_COLUMNS}, "
-        f"count(*), sum(r.weight), sum(r.weight * r.weight) FROM respondent r JOIN {_respondent_groups()} g "
-        "ON g.resp_no = r.resp_no WHERE r.year = ? GROUP BY ALL",
-        [year, year],
-    )
+        con.execute("DROP TABLE IF EXISTS _respondent_group")
     if results:
         # analysis depends on data, not the reverse, except here: a load must leave its results stored
         from analysis.precompute import refresh_results

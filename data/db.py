@@ -13,7 +13,9 @@ DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB_PATH = DATA_DIR / "sipas.duckdb"
 SCHEMA_FILE = DATA_DIR / "schema.sql"
 SCHEMA_VERSION = 3
-DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's buffer pool for the app's read-only connections ($SIPAS_DUCKDB_MEMORY)
+DEFAULT_MEMORY_LIMIT = (
+    "1GB"  # DuckDB's buffer pool for the app's read-only connections ($SIPAS_DUCKDB_MEMORY)
+)
 
 
 def db_path() -> Path:

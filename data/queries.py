@@ -201,7 +201,9 @@ def has_group_aggregates(con: duckdb.DuckDBPyConnection, year: int) -> bool:
 def has_respondent_scores(con: duckdb.DuckDBPyConnection, year: int) -> bool:
     """Whether per-respondent scores of a wave are stored (schema 3)."""
     try:
-        return bool(con.execute("SELECT 1 FROM agg_respondent_score WHERE year = ? LIMIT 1", [year]).fetchall())
+        return bool(
+            con.execute("SELECT 1 FROM agg_respondent_score WHERE year = ? LIMIT 1", [year]).fetchall()
+        )
     except duckdb.CatalogException:  # schema before 3
         return False
 

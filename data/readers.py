@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import itertools
 import math
+import operator
 import os
 import re
 import unicodedata
@@ -29,7 +30,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 MIB = 1024 * 1024
@@ -135,17 +141,114 @@ class ReadError(Exception):
         return (type(self), (self.problems,))
 
 
-@dataclass
-class Table:
-    """A clean table read from a file: header labels, data rows and where they came from."""
+@dataclass(frozen=True)
+class Column:
+    """One column of a table, factorised: its distinct non-empty values and, per row, the index of the row's
+    value in `values` (-1 for an empty cell). Row i holds ``values[codes[i]]`` (None when ``codes[i] < 0``)."""
 
-    columns: list[str]
-    rows: list[list[object]]
-    row_numbers: list[int]
-    header_row: int
-    sheet: str | None
-    encoding: str | None
-    notices: list[Problem]
+    values: list[object]
+    codes: np.ndarray  # int64, one per row
+
+    @classmethod
+    def from_cells(cls, cells: Iterable[object]) -> Column:
+        """Factorise a sequence of cells (None = empty); equal values share one entry (pandas.factorize)."""
+        array = np.fromiter(cells, dtype=object) if not isinstance(cells, np.ndarray) else cells
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
+        return cls(list(uniques), codes.astype(np.int64, copy=False))
+
+    def cells(self) -> np.ndarray:
+        """The cells as an object array (None for empty cells)."""
+        lookup = np.empty(len(self.values) + 1, dtype=object)
+        lookup[: len(self.values)] = self.values
+        return lookup[self.codes]  # code -1 picks the trailing None
+
+    def map(self, fn: Callable[[object], object]) -> Column:
+        """`fn` applied once per distinct value (None results become empty cells), re-factorised."""
+        return self.remap([fn(v) for v in self.values])
+
+    def remap(self, mapped: list[object]) -> Column:
+        """The column with value k replaced by ``mapped[k]`` (None: empty), equal results merged."""
+        same = mapped == self.values and all(map(operator.is_, map(type, mapped), map(type, self.values)))
+        if same and None not in mapped:
+            return Column(mapped, self.codes)  # nothing changed (the usual case for clean text)
+        index: dict[object, int] = {}
+        lut = np.full(len(mapped) + 1, -1, dtype=np.int64)
+        values: list[object] = []
+        for k, v in enumerate(mapped):
+            if v is None:
+                continue
+            code = index.get((type(v), v))
+            if code is None:
+                code = index[(type(v), v)] = len(values)
+                values.append(v)
+            lut[k] = code
+        return Column(values, lut[self.codes])
+
+    def take(self, rows: np.ndarray) -> Column:
+        """The column restricted to `rows` (indexes or a boolean mask), values used by them only."""
+        codes = self.codes[rows]
+        used = np.zeros(len(self.values) + 1, dtype=bool)
+        used[codes] = True  # -1 marks the trailing slot
+        keep = np.flatnonzero(used[:-1])
+        lut = np.full(len(self.values) + 1, -1, dtype=np.int64)
+        lut[keep] = np.arange(len(keep))
+        return Column([self.values[k] for k in keep], lut[codes])
+
+
+class Table:
+    """A clean table read from a file: header labels, data rows and where they came from.
+
+    Rows are kept either as lists of cells or column-wise (:class:`Column`, from the CSV fast path); each
+    form is built from the other on first use.
+    """
+
+    def __init__(
+        self,
+        columns: list[str],
+        rows: list[list[object]] | None,
+        row_numbers: list[int],
+        header_row: int,
+        sheet: str | None,
+        encoding: str | None,
+        notices: list[Problem],
+        *,
+        data: list[Column] | None = None,
+    ) -> None:
+        if rows is None and data is None:
+            raise ValueError("Table needs rows or column data")
+        self.columns = columns
+        self._rows = rows
+        self._data = data
+        self.row_numbers = row_numbers
+        self.header_row = header_row
+        self.sheet = sheet
+        self.encoding = encoding
+        self.notices = notices
+
+    def __repr__(self) -> str:
+        return (
+            f"Table(columns={self.columns!r}, n_rows={len(self.row_numbers)}, header_row={self.header_row}, "
+            f"sheet={self.sheet!r}, encoding={self.encoding!r}, notices={len(self.notices)})"
+        )
+
+    @property
+    def rows(self) -> list[list[object]]:
+        """Data rows as lists of cells (str, int, float or None), one per header column."""
+        if self._rows is None:
+            assert self._data is not None
+            cells = [column.cells() for column in self._data]
+            self._rows = [list(row) for row in zip(*cells, strict=True)] if cells else []
+        return self._rows
+
+    def column_data(self) -> list[Column]:
+        """The rows column-wise, one :class:`Column` per header column."""
+        if self._data is None:
+            rows = self.rows
+            self._data = [
+                Column.from_cells(np.fromiter((row[j] for row in rows), dtype=object, count=len(rows)))
+                for j in range(len(self.columns))
+            ]
+        return self._data
 
 
 # ------------------------------------------------------------------------------------------ small helpers
@@ -635,10 +738,11 @@ def _row_list(numbers: list[int], limit: int = 10) -> str:
 @dataclass
 class _Assembled:
     columns: list[str]
-    rows: list[list[object]]
+    rows: list[list[object]] | None
     row_numbers: list[int]
     header_row: int
     notices: list[Problem]
+    data: list[Column] | None = None
 
 
 def _assemble(
@@ -648,14 +752,113 @@ def _assemble(
 
     ``check_cells``: the rows may hold _Bad cells (XLSX formulas / logical values) to report.
     """
+    header, second, columns, errors = _header_part(buffer, hidx)
+    width = len(columns)
+    notices: list[Problem] = []
+
+    rows: list[list[object]] = []
+    numbers: list[int] = []
+    long_rows = 0
+    note_rows: list[int] = []
+    note_text: str | None = None
+    start = hidx + (2 if second is not None else 1)
+    for row in itertools.chain(buffer[start:], rest):
+        if _is_empty(row):
+            continue
+        if note_rows:
+            note_rows.append(row.number)
+            continue
+        if _is_note(row):
+            note_rows.append(row.number)
+            note_text = _note_text(row)
+            continue
+        cells = row.cells
+        extra = [_cell_text(c) for c in cells[width:] if c is not None]
+        if extra:
+            long_rows += 1
+            if long_rows <= MAX_ROW_WARNINGS:
+                notices.append(_row_too_long(row.number, width, extra))
+        cells = (cells + [None] * width)[:width]  # padded or truncated copy
+        if check_cells:
+            for j, cell in enumerate(cells):
+                if isinstance(cell, _Bad):
+                    errors.append(_cell_problem(cell, row.number, j, columns[j]))
+                    cells[j] = None
+        rows.append(cells)
+        numbers.append(row.number)
+        if len(rows) > max_rows:
+            raise _too_many_rows(max_rows, row.number)
+    notices.extend(_tail_notices(long_rows, note_rows, note_text))
+    if errors:
+        raise ReadError(errors)
+    return _Assembled(columns, rows, numbers, header.number, notices)
+
+
+def _note_text(row: _Row) -> str:
+    return " ".join(_cell_text(c) for j, c in enumerate(row.cells) if c is not None and j not in row.copies)
+
+
+def _row_too_long(number: int, width: int, extra: list[str]) -> Problem:
+    return _problem(
+        "row_too_long",
+        f"Dòng {number} có dữ liệu ngoài {width} cột của tiêu đề; phần thừa bị bỏ qua.",
+        f"Row {number} has data beyond the {width} header columns; the extra cells are ignored.",
+        row=number,
+        value=" | ".join(extra),
+        severity="warning",
+    )
+
+
+def _too_many_rows(max_rows: int, number: int) -> ReadError:
+    limit_vi = f"{max_rows:,}".replace(",", ".")
+    return ReadError(
+        [
+            _problem(
+                "too_many_rows",
+                f"Tệp có hơn {limit_vi} dòng dữ liệu, vượt giới hạn; hãy chia nhỏ tệp.",
+                f"The file has more than {max_rows:,} data rows, above the limit; split the file.",
+                row=number,
+            )
+        ]
+    )
+
+
+def _tail_notices(long_rows: int, note_rows: list[int], note_text: str | None) -> list[Problem]:
+    """The summary of further over-long rows and the notice about ignored trailing note rows."""
+    notices = []
+    if long_rows > MAX_ROW_WARNINGS:
+        more = long_rows - MAX_ROW_WARNINGS
+        notices.append(
+            _problem(
+                "row_too_long",
+                f"Còn {more} dòng khác cũng có dữ liệu ngoài các cột của tiêu đề (bị bỏ qua).",
+                f"{more} more rows also have data beyond the header columns (ignored).",
+                severity="warning",
+            )
+        )
+    if note_rows:
+        listed = _row_list(note_rows)
+        notices.append(
+            _problem(
+                "trailing_notes_ignored",
+                f"Đã bỏ qua {len(note_rows)} dòng ghi chú ở cuối bảng (dòng {listed}).",
+                f"Ignored {len(note_rows)} note row(s) at the end of the table (rows {listed}).",
+                row=note_rows[0],
+                value=note_text,
+                severity="warning",
+            )
+        )
+    return notices
+
+
+def _header_part(buffer: list[_Row], hidx: int) -> tuple[_Row, _Row | None, list[str], list[Problem]]:
+    """(header row, second header row or None, column labels, header errors) for the header at buffer[hidx]."""
     header = buffer[hidx]
     below = buffer[hidx + 1] if hidx + 1 < len(buffer) else None
     second = below if below is not None and _is_second_header(header, below) else None
     columns = _header_labels(header, second)
     width = len(columns)
     errors: list[Problem] = []
-    notices: list[Problem] = []
-
     for hrow in (header, second):
         if hrow is None:
             continue
@@ -681,84 +884,7 @@ def _assemble(
                 )
             )
 
-    rows: list[list[object]] = []
-    numbers: list[int] = []
-    long_rows = 0
-    note_rows: list[int] = []
-    note_text: str | None = None
-    start = hidx + (2 if second is not None else 1)
-    for row in itertools.chain(buffer[start:], rest):
-        if _is_empty(row):
-            continue
-        if note_rows:
-            note_rows.append(row.number)
-            continue
-        if _is_note(row):
-            note_rows.append(row.number)
-            note_text = " ".join(
-                _cell_text(c) for j, c in enumerate(row.cells) if c is not None and j not in row.copies
-            )
-            continue
-        cells = row.cells
-        extra = [_cell_text(c) for c in cells[width:] if c is not None]
-        if extra:
-            long_rows += 1
-            if long_rows <= MAX_ROW_WARNINGS:
-                notices.append(
-                    _problem(
-                        "row_too_long",
-                        f"Dòng {row.number} có dữ liệu ngoài {width} cột của tiêu đề; phần thừa bị bỏ qua.",
-                        f"Row {row.number} has data beyond the {width} header columns; the extra cells are ignored.",
-                        row=row.number,
-                        value=" | ".join(extra),
-                        severity="warning",
-                    )
-                )
-        cells = (cells + [None] * width)[:width]  # padded or truncated copy
-        if check_cells:
-            for j, cell in enumerate(cells):
-                if isinstance(cell, _Bad):
-                    errors.append(_cell_problem(cell, row.number, j, columns[j]))
-                    cells[j] = None
-        rows.append(cells)
-        numbers.append(row.number)
-        if len(rows) > max_rows:
-            limit_vi = f"{max_rows:,}".replace(",", ".")
-            raise ReadError(
-                [
-                    _problem(
-                        "too_many_rows",
-                        f"Tệp có hơn {limit_vi} dòng dữ liệu, vượt giới hạn; hãy chia nhỏ tệp.",
-                        f"The file has more than {max_rows:,} data rows, above the limit; split the file.",
-                        row=row.number,
-                    )
-                ]
-            )
-    if long_rows > MAX_ROW_WARNINGS:
-        more = long_rows - MAX_ROW_WARNINGS
-        notices.append(
-            _problem(
-                "row_too_long",
-                f"Còn {more} dòng khác cũng có dữ liệu ngoài các cột của tiêu đề (bị bỏ qua).",
-                f"{more} more rows also have data beyond the header columns (ignored).",
-                severity="warning",
-            )
-        )
-    if note_rows:
-        listed = _row_list(note_rows)
-        notices.append(
-            _problem(
-                "trailing_notes_ignored",
-                f"Đã bỏ qua {len(note_rows)} dòng ghi chú ở cuối bảng (dòng {listed}).",
-                f"Ignored {len(note_rows)} note row(s) at the end of the table (rows {listed}).",
-                row=note_rows[0],
-                value=note_text,
-                severity="warning",
-            )
-        )
-    if errors:
-        raise ReadError(errors)
-    return _Assembled(columns, rows, numbers, header.number, notices)
+    return header, second, columns, errors
 
 
 # ---------------------------------------------------------------------------------------------------- CSV
@@ -848,7 +974,11 @@ def _read_csv(path: Path, header_score: Callable[[list[str]], int], max_rows: in
     hidx = _find_header(buffer, header_score)
     if hidx is None:
         raise ReadError([_no_header(buffer)])
-    table = _assemble(buffer, rows, hidx, max_rows)
+    table = None
+    if '"' not in text:  # no quoting: one record per physical line, read column-wise
+        table = _assemble_plain(text, delimiter, buffer, hidx, max_rows)
+    if table is None:
+        table = _assemble(buffer, rows, hidx, max_rows)
     return Table(
         table.columns,
         table.rows,
@@ -857,7 +987,159 @@ def _read_csv(path: Path, header_score: Callable[[list[str]], int], max_rows: in
         None,
         encoding,
         notices + table.notices,
+        data=table.data,
     )
+
+
+def _split_lines(text: str) -> list[str]:
+    """Physical lines as `_LINE_RE` cuts them (CRLF, CR or LF ends a line), without their line ends."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text ends with a line end (or is empty): no line after it
+    return lines
+
+
+def _parse_plain(lines: list[str], delimiter: str, width: int) -> list[pa.Array] | None:
+    """Split lines that each hold exactly `width` - 1 delimiters and no quote into `width` string columns
+    (pyarrow's CSV parser with quoting off: a plain split); None if pyarrow disagrees on the row count."""
+    names = [f"c{j}" for j in range(width)]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    try:
+        parsed = pa_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=False,
+                double_quote=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if parsed.num_rows != len(lines) or parsed.num_columns != width:
+        return None
+    return [parsed.column(j).combine_chunks() for j in range(width)]
+
+
+def _whitespace_re2() -> str:
+    """RE2 pattern of text that `_clean` changes apart from NFC: empty, whitespace (as `str.split` sees it)
+    at either end, whitespace other than a space, or two spaces in a row."""
+    spaces = [chr(c) for c in range(0x10000) if chr(c).isspace()]  # none lies beyond the BMP
+    other = "".join(f"\\x{{{ord(c):04x}}}" for c in spaces if c != " ")
+    every = other + "\\x{0020}"
+    return f"^$|^[{every}]|[{every}]$|[{other}]| {{2}}"
+
+
+_WHITESPACE_RE2 = _whitespace_re2()
+
+
+def _clean_column(array: pa.Array) -> Column:
+    """A string column cleaned like `clean_text`, once per distinct value; values that `_clean` would leave
+    alone (ASCII or already NFC, single inner spaces, not empty) are found by pyarrow without Python calls."""
+    encoded = array.dictionary_encode()
+    dictionary = encoded.dictionary
+    raw = Column(dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64))
+    spaced = pc.match_substring_regex(dictionary, _WHITESPACE_RE2).to_numpy(zero_copy_only=False)
+    non_ascii = pc.invert(pc.string_is_ascii(dictionary)).to_numpy(zero_copy_only=False)
+    values = raw.values
+    dirty = np.flatnonzero(spaced).tolist()
+    dirty += [
+        k
+        for k in np.flatnonzero(non_ascii & ~spaced).tolist()
+        if not unicodedata.is_normalized("NFC", values[k])
+    ]
+    if not dirty:
+        return raw  # distinct, clean and non-empty already
+    mapped = list(values)
+    for k in dirty:
+        mapped[k] = _clean(values[k])
+    return raw.remap(mapped)
+
+
+def _assemble_plain(
+    text: str, delimiter: str, buffer: list[_Row], hidx: int, max_rows: int
+) -> _Assembled | None:
+    """`_assemble` for CSV text without double quotes, where every record is one physical line: the same
+    columns, rows, row numbers, notices and errors, but the body is split by pyarrow and cleaned once per
+    distinct value of each column. Lines with another number of cells than the header are padded or cut in
+    Python first (and reported like `_assemble` does). None when the text does not suit (the caller then
+    uses `_assemble`)."""
+    header, second, columns, errors = _header_part(buffer, hidx)
+    width = len(columns)
+    last = (second or header).number  # the body starts on the next physical line
+    if width < 2:
+        return None
+    offset = len(text)
+    for k, match in enumerate(_LINE_RE.finditer(text)):
+        if k == last:
+            offset = match.start()
+            break
+    lines = _split_lines(text[offset:])
+    n = len(lines)
+    counts = np.fromiter((line.count(delimiter) for line in lines), dtype=np.int64, count=n)
+    irregular: dict[int, _Row] = {}
+    for k in np.flatnonzero(counts != width - 1).tolist():
+        cells = lines[k].split(delimiter)
+        irregular[k] = _Row(last + 1 + k, [clean_text(c) for c in cells])
+        lines[k] = delimiter.join((cells + [""] * width)[:width])
+    if n:
+        arrays = _parse_plain(lines, delimiter, width)
+        if arrays is None:
+            return None
+        data = [_clean_column(a) for a in arrays]
+    else:
+        data = [Column([], np.zeros(0, dtype=np.int64)) for _ in range(width)]
+    del lines
+    filled = np.zeros(n, dtype=np.int64)
+    for column in data:
+        filled += column.codes >= 0
+
+    def row_at(k: int) -> _Row:
+        if k in irregular:
+            return irregular[k]
+        return _Row(last + 1 + k, [c.values[c.codes[k]] if c.codes[k] >= 0 else None for c in data])
+
+    empty = filled == 0
+    for k, row in irregular.items():
+        empty[k] = _is_empty(row)
+    # a trailing note has at most two filled cells (or is an over-long line): test those in order
+    candidates = set(np.flatnonzero(~empty & (filled <= 2)).tolist())
+    candidates |= {k for k in irregular if not empty[k]}
+    first_note, note_text = n, None
+    for k in sorted(candidates):
+        row = row_at(k)
+        if _is_note(row):
+            first_note, note_text = k, _note_text(row)
+            break
+    kept = np.flatnonzero(~empty[:first_note])
+    if len(kept) > max_rows:
+        raise _too_many_rows(max_rows, last + 1 + int(kept[max_rows]))
+    notices: list[Problem] = []
+    long_rows = 0
+    for k in sorted(irregular):
+        if k >= first_note or empty[k]:
+            continue
+        extra = [_cell_text(c) for c in irregular[k].cells[width:] if c is not None]
+        if extra:
+            long_rows += 1
+            if long_rows <= MAX_ROW_WARNINGS:
+                notices.append(_row_too_long(last + 1 + k, width, extra))
+    note_rows = (last + 1 + first_note + np.flatnonzero(~empty[first_note:])).tolist()
+    notices.extend(_tail_notices(long_rows, note_rows, note_text))
+    if errors:
+        raise ReadError(errors)
+    if len(kept) < n:
+        data = [column.take(kept) for column in data]
+    numbers = (last + 1 + kept).tolist()
+    return _Assembled(columns, None, numbers, header.number, notices, data)
 
 
 # --------------------------------------------------------------------------------------------------- XLSX

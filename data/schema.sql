@@ -116,9 +116,10 @@ CREATE TABLE IF NOT EXISTS respondent (
     service_field   VARCHAR,
     channel         VARCHAR,
     is_generated    BOOLEAN NOT NULL DEFAULT FALSE,
-    import_id       INTEGER,
-    PRIMARY KEY (year, respondent_id),
-    UNIQUE (year, resp_no)
+    import_id       INTEGER
+    -- (year, respondent_id) and (year, resp_no) are unique: checked before and after every insert
+    -- (data/ingest/store.py). No index: an index made replacing a wave of a million respondents take
+    -- 40 s and held memory in every reader.
 );
 
 -- Identifying fields (phone, name, address, national ID) of respondents kept ONLY as a salted HMAC-SHA256 for

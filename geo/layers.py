@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,28 +73,40 @@ def _multipolygon(geom: Any) -> shapely.MultiPolygon:
     return shapely.MultiPolygon([q for p in parts for q in shapely.get_parts(p)])
 
 
-@functools.lru_cache(maxsize=1)
-def _layer_34() -> gpd.GeoDataFrame:
-    from data.reference import build_crosswalk, build_units
+def merge_provinces(successor: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """The 63 provinces dissolved into their successors (`successor`: P63 unit id -> new unit id, every P63
+    province must have one): columns unit_id and geometry (valid MultiPolygons, exterior rings
+    counter-clockwise), one row per new unit, sorted by unit_id.
 
+    The 63 layer is an edge-matched coverage, so a coverage union per group is exact and neighbours keep
+    sharing their borders. Pages pass the crosswalk of their database (no reference rebuild);
+    :func:`province_layer` passes the reference crosswalk and adds codes and names.
+    """
     old = _layer_63()
-    crosswalk = build_crosswalk()
-    successor = dict(
-        crosswalk.loc[
-            crosswalk["old_unit_id"].str.startswith("P63-"), ["old_unit_id", "new_unit_id"]
-        ].itertuples(index=False, name=None)
-    )
     missing = set(old["unit_id"]) - set(successor)
     if missing:
         raise ValueError(f"provinces without a 2025 successor: {sorted(missing)}")
     groups = old.assign(new_unit_id=old["unit_id"].map(successor)).groupby("new_unit_id", sort=True)
     ids = list(groups.groups)
-    # The 63 layer is an edge-matched coverage, so a coverage union per group is exact.
     merged = np.array([shapely.coverage_union_all(np.asarray(g.geometry)) for _, g in groups], dtype=object)
     if not (all(shapely.is_valid(merged)) and shapely.coverage_is_valid(merged)):
         merged = shapely.coverage_clean(np.array([_multipolygon(shapely.make_valid(g)) for g in merged]))
     geoms = [shapely.orient_polygons(_multipolygon(g), exterior_cw=False) for g in merged]
+    return gpd.GeoDataFrame({"unit_id": ids, "geometry": geoms}, geometry="geometry", crs=CRS)
 
+
+def province_successors(crosswalk: pd.DataFrame) -> dict[str, str]:
+    """P63 -> P34 rows of a crosswalk (columns old_unit_id, new_unit_id)."""
+    old = crosswalk["old_unit_id"].str.startswith("P63-", na=False)
+    rows = crosswalk[old & crosswalk["new_unit_id"].str.startswith("P34-", na=False)]
+    return dict(zip(rows["old_unit_id"].tolist(), rows["new_unit_id"].tolist(), strict=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _layer_34() -> gpd.GeoDataFrame:
+    from data.reference import build_crosswalk, build_units
+
+    merged = merge_provinces(province_successors(build_crosswalk()))
     units = build_units().set_index("unit_id")
     rows = [
         {
@@ -102,7 +115,7 @@ def _layer_34() -> gpd.GeoDataFrame:
             "name_vi": unicodedata.normalize("NFC", units.at[unit_id, "name_vi"]),
             "geometry": geom,
         }
-        for unit_id, geom in zip(ids, geoms, strict=True)
+        for unit_id, geom in zip(merged["unit_id"], merged.geometry, strict=True)
     ]
     return _frame(rows)
 
@@ -153,11 +166,8 @@ def to_geojson(
 
 
 @functools.lru_cache(maxsize=1)
-def _island_points() -> pd.DataFrame:
-    from data.reference import build_crosswalk
-
+def _island_labels() -> pd.DataFrame:
     layer = _layer_63().set_index("gso_code")
-    crosswalk = build_crosswalk().set_index("old_unit_id")["new_unit_id"]
     rows = []
     for island in ISLANDS:
         province = layer.loc[island["gso_code"], "geometry"]
@@ -170,19 +180,33 @@ def _island_points() -> pd.DataFrame:
         # label on the island part nearest to the group's centre (a point on land, inside the province)
         nearest = min(parts, key=lambda p: (p.distance(centre), p.bounds))
         point = nearest.representative_point()
-        unit_63 = f"P63-{island['gso_code']}"
         rows.append(
             {
                 "name_vi": island["name_vi"],
                 "name_en": island["name_en"],
                 "lon": float(point.x),
                 "lat": float(point.y),
-                "province_63": unit_63,
-                "province_34": crosswalk[unit_63],
+                "province_63": f"P63-{island['gso_code']}",
                 "parts": len(parts),
             }
         )
     return pd.DataFrame(rows)
+
+
+@functools.lru_cache(maxsize=1)
+def _island_points() -> pd.DataFrame:
+    from data.reference import build_crosswalk
+
+    crosswalk = build_crosswalk().set_index("old_unit_id")["new_unit_id"]
+    out = _island_labels().copy()
+    out.insert(5, "province_34", [crosswalk[u] for u in out["province_63"]])
+    return out
+
+
+def island_labels() -> pd.DataFrame:
+    """What a map needs of Hoàng Sa and Trường Sa (in that order): name_vi, name_en, lon, lat, province_63
+    and parts, as :func:`island_points` but without the 2025 province (no reference crosswalk to build)."""
+    return _island_labels().copy()
 
 
 def island_points() -> pd.DataFrame:

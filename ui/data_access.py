@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from analysis import drivers as kd
 from analysis import engine
 from analysis.change import year_over_year
 from analysis.ranking import rank_units
 from data import db, queries
+
+if TYPE_CHECKING:
+    from analysis.drivers import DriverResult
 
 PIN_KEY = "_sipas_db_key"
 
@@ -112,8 +115,10 @@ DRIVER_BASE_COLUMNS = ("resp_no", "weight", "psu", "stratum", "outcome")  # the 
 @st.cache_data(max_entries=64, show_spinner=False)
 def drivers(
     key: tuple[str, float], year: int, level: str, unit_id: str, min_n: int
-) -> tuple[kd.DriverResult | None, list[str]]:
+) -> tuple[DriverResult | None, list[str]]:
     """key_drivers(respondent_scores(year, level, unit), element columns, min_n); (None, []) without data."""
+    from analysis import drivers as kd  # statsmodels: loaded with the first driver model, not at start
+
     scores = engine.respondent_scores(cursor(), year, level, unit_id)
     columns = [c for c in scores.columns if c not in DRIVER_BASE_COLUMNS]
     if scores.empty or not columns:

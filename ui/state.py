@@ -7,9 +7,10 @@ shared by link.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
-import pandas as pd
 import streamlit as st
 
 from data.units import fold
@@ -39,35 +40,77 @@ def _from_query(key: str, allowed: list[str]) -> str | None:
     return value if value in allowed else None
 
 
-def _provinces(geo: str) -> pd.DataFrame:
-    units = da.units(da.db_key())
-    version = "pre2025" if geo == "63" else "2025"
-    frame = units[(units["level"] == "province") & (units["geo_version"] == version)].copy()
-    frame["sort_key"] = frame["short_vi"].map(fold)
-    return frame.sort_values("sort_key")
+@dataclass(frozen=True)
+class _UnitLookup:
+    """Read-only lookups over the units and the crosswalk of one database version (shared by sessions)."""
+
+    names: Mapping[str, Mapping[str, str]]  # lang -> unit_id -> display name
+    ids: frozenset[str]
+    provinces: Mapping[str, tuple[str, ...]]  # geography -> province ids in alphabetical (folded) order
+    successor_34: Mapping[str, str]  # unit id -> its first P34 successor in the crosswalk
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _unit_lookup(key: tuple[str, float]) -> _UnitLookup:
+    """Built once per database version: every script run formats dozens of unit names (the unit select
+    box's options, page labels), and reading the cached units table unpickles all 14,000 rows each time."""
+    units = da.units(key)
+    ids = units["unit_id"].tolist()  # plain lists: iterating Arrow-backed columns value by value is slow
+    names = {}
+    for lang, column in (("vi", "short_vi"), ("en", "name_en")):
+        names[lang] = MappingProxyType(
+            {u: name for u, name in zip(ids, units[column].tolist(), strict=True) if isinstance(name, str)}
+        )
+    provinces = {}
+    for geo in GEOGRAPHIES:
+        version = "pre2025" if geo == "63" else "2025"
+        frame = units[(units["level"] == "province") & (units["geo_version"] == version)]
+        pairs = zip(map(fold, frame["short_vi"].tolist()), frame["unit_id"].tolist(), strict=True)
+        provinces[geo] = tuple(unit_id for _, unit_id in sorted(pairs, key=lambda pair: pair[0]))
+    cw = da.crosswalk(key)
+    successor: dict[str, str] = {}
+    for old, new in zip(cw["old_unit_id"].tolist(), cw["new_unit_id"].tolist(), strict=True):
+        if isinstance(new, str) and new.startswith("P34-"):
+            successor.setdefault(old, new)
+    return _UnitLookup(
+        names=MappingProxyType(names),
+        ids=frozenset(ids),
+        provinces=MappingProxyType(provinces),
+        successor_34=MappingProxyType(successor),
+    )
+
+
+def _lookup() -> _UnitLookup:
+    return _unit_lookup(da.db_key())
+
+
+def province_ids(geo: str) -> tuple[str, ...]:
+    """Province ids of a geography ('63' or '34'), sorted by their folded Vietnamese short name."""
+    return _lookup().provinces[geo]
 
 
 def translate_unit(unit_id: str, geo: str) -> str:
     """Carry a selected province across geographies: P63 -> its P34 successor; P34 -> the P63 with its code."""
     if unit_id == NATIONAL or unit_id.startswith("P63-" if geo == "63" else "P34-"):
         return unit_id
+    lookup = _lookup()
     if geo == "34":
-        cw = da.crosswalk(da.db_key())
-        match = cw[(cw["old_unit_id"] == unit_id) & cw["new_unit_id"].str.startswith("P34-")]
-        return match["new_unit_id"].iloc[0] if not match.empty else NATIONAL
+        return lookup.successor_34.get(unit_id, NATIONAL)
     candidate = "P63-" + unit_id.split("-", 1)[1]
-    units = da.units(da.db_key())
-    return candidate if candidate in set(units["unit_id"]) else NATIONAL
+    return candidate if candidate in lookup.ids else NATIONAL
+
+
+def unit_names(lang: str) -> Mapping[str, str]:
+    """Display names of all units in `lang` (unit id -> name), read-only and shared; without the nation
+    (see `unit_name`)."""
+    return _lookup().names["vi" if lang == "vi" else "en"]
 
 
 def unit_name(unit_id: str, lang: str) -> str:
     """Display name of a unit in the chosen language."""
     if unit_id == NATIONAL:
         return t("filters.national", lang)
-    units = da.units(da.db_key()).set_index("unit_id")
-    if unit_id not in units.index:
-        return unit_id
-    return units.loc[unit_id, "short_vi" if lang == "vi" else "name_en"]
+    return unit_names(lang).get(unit_id, unit_id)
 
 
 def sidebar_filters() -> Filters:
@@ -100,14 +143,15 @@ def sidebar_filters() -> Filters:
             key=f"geo-{'-'.join(geo_options)}", format_func=lambda g: t(f"filters.geo_{g}", lang),
         )  # fmt: skip
         state["geo"] = geo
-        provinces = _provinces(geo)
-        options = [NATIONAL, *provinces["unit_id"]]
+        options = [NATIONAL, *province_ids(geo)]
         if "unit" not in state:
             state["unit"] = _from_query("unit", options) or NATIONAL
         state["unit"] = translate_unit(state["unit"], geo)
         if state["unit"] not in options:
             state["unit"] = NATIONAL
-        st.selectbox(t("filters.unit", lang), options, key="unit", format_func=lambda u: unit_name(u, lang))
+        names = unit_names(lang)
+        labels = {NATIONAL: t("filters.national", lang)} | {u: names.get(u, u) for u in options[1:]}
+        st.selectbox(t("filters.unit", lang), options, key="unit", format_func=labels.__getitem__)
     reaggregated = geo == "34" and wave["geo_version"] == "pre2025"
     filters = Filters(
         lang=lang,

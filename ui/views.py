@@ -7,17 +7,14 @@ import streamlit as st
 
 from ui import data_access as da
 from ui.i18n import fmt_ci, fmt_number, fmt_pct, t
-from ui.state import Filters, unit_name
+from ui.state import Filters, unit_name, unit_names
 
 
 def results(filters: Filters, year: int | None = None, level: str | None = None) -> pd.DataFrame:
     """Indices for every unit of the filters' level (or `level`) in `year`, with display names."""
     year = filters.year if year is None else year
-    frame = da.indices(da.db_key(), year, level or filters.level)
-    units = da.units(da.db_key()).set_index("unit_id")
-    name_col = "short_vi" if filters.lang == "vi" else "name_en"
-    frame = frame.copy()
-    frame["label"] = frame["unit_id"].map(units[name_col]).fillna(frame["unit_id"])
+    frame = da.indices(da.db_key(), year, level or filters.level).copy()
+    frame["label"] = frame["unit_id"].map(unit_names(filters.lang)).fillna(frame["unit_id"])
     return frame
 
 

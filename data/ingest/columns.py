@@ -7,6 +7,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
+from data.readers import Column
 from data.units import fold
 
 # Microdata fields -> accepted header spellings (compared after `fold`: no diacritics, lowercase).
@@ -305,3 +308,22 @@ def formula_cells(
             if isinstance(cell, str) and cell[:1] in ("=", "@"):
                 out.append((rownum, label, cell))
     return out
+
+
+def formula_cells_by_column(
+    labels: list[str], data: list[Column], row_numbers: list[int], only: list[str] | None = None
+) -> list[tuple[int, str, str]]:
+    """`formula_cells` for a table held column-wise (`Table.column_data()`): the same cells in the same
+    order (by row, then by column), each distinct value tested once."""
+    hits: list[tuple[int, int, str]] = []
+    for k, (label, column) in enumerate(zip(labels, data, strict=True)):
+        if only is not None and label not in only:
+            continue
+        flags = [isinstance(v, str) and v[:1] in ("=", "@") for v in column.values]
+        if not any(flags):
+            continue
+        lut = np.append(np.asarray(flags, dtype=bool), False)
+        for i in np.flatnonzero(lut[column.codes]).tolist():
+            hits.append((i, k, column.values[column.codes[i]]))
+    hits.sort(key=lambda h: (h[0], h[1]))
+    return [(row_numbers[i], labels[k], text) for i, k, text in hits]

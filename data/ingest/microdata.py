@@ -6,11 +6,15 @@ check runs before anything is written; answers become the long `answer` table (n
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import os
+import pickle
 import re
 import secrets
+import stat
+import sys
 from pathlib import Path
 
 import duckdb
@@ -19,16 +23,18 @@ import pandas as pd
 import pyarrow as pa
 
 from data import db as dbmod
+from data import units as units_module
 from data.ingest import columns as cols
 from data.ingest.plan import Plan, sha256_file, wave_facts
 from data.ingest.problems import Problems
-from data.readers import ReadError, Table, read_table
+from data.readers import Column, ReadError, Table, read_table
 from data.units import UnitMatcher, fold
 from ui.i18n import catalogue, fmt_number, t
 
 PII_MODES = ("drop", "hash")
 PHONE_RE = re.compile(r"^(\+?84|0)\d{9,10}$")
 NATIONAL_ID_RE = re.compile(r"^\d{12}$|^\d{9}$")
+IDENTIFYING_ID_RE = re.compile(f"(?:{PHONE_RE.pattern})|(?:{NATIONAL_ID_RE.pattern})")  # either of the two
 PREVIEW_ROWS = 20
 
 
@@ -75,31 +81,113 @@ def category_codes() -> dict[str, dict[str, str]]:
 _MATCHERS: dict[tuple, UnitMatcher] = {}
 
 
+def matcher_cache_dir() -> Path:
+    """Where built unit matchers are kept between processes: `$SIPAS_CACHE_DIR`, else
+    `$XDG_CACHE_HOME/sipas`, else `~/.cache/sipas` (a private folder of the current user)."""
+    if os.environ.get("SIPAS_CACHE_DIR"):
+        return Path(os.environ["SIPAS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sipas"
+
+
+def _private_dir(folder: Path) -> bool:
+    """Whether `folder` exists (or was made), belongs to this user and only this user may write to it."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _matcher_file(fingerprint: tuple) -> Path:
+    """Cache file of the matcher for a units fingerprint, also keyed by the matcher's own code and Python."""
+    key = hashlib.sha256()
+    key.update(repr((fingerprint, sys.version_info[:2], pd.__version__, pickle.HIGHEST_PROTOCOL)).encode())
+    key.update(Path(units_module.__file__).read_bytes())
+    return matcher_cache_dir() / f"unit_matcher-{key.hexdigest()[:32]}.pickle"
+
+
+def _load_matcher(path: Path) -> UnitMatcher | None:
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_uid != os.getuid():
+                return None
+            gc.disable()  # unpickling ~14,000 small objects: the collector would triple the time
+            try:
+                matcher = pickle.load(handle)  # noqa: S301 - our own file in a private folder
+            finally:
+                gc.enable()
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return matcher if isinstance(matcher, UnitMatcher) else None
+
+
+def _save_matcher(path: Path, matcher: UnitMatcher) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(matcher, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        tmp.unlink(missing_ok=True)  # a cache only: the import goes on without it
+
+
 def matcher_for(con: duckdb.DuckDBPyConnection) -> UnitMatcher:
-    """A unit matcher for the store behind `con`, reused while its units are unchanged (building one reads
-    14,000 units and takes about a second)."""
+    """A unit matcher for the store behind `con`, reused while its units are unchanged: building one reads
+    14,000 units and takes about two seconds, so it is kept in memory and, pickled, in a private cache folder
+    (`matcher_cache_dir()`, keyed by the units, the crosswalk and the code of `data.units`), where a new
+    process loads it in a fraction of that."""
     fingerprint = dbmod.one(
         con, "SELECT count(*), sum(hash(unit_id, parent_id, name_vi, valid_to)) FROM admin_unit"
     ) + dbmod.one(con, "SELECT count(*), sum(hash(old_unit_id, new_unit_id)) FROM unit_crosswalk")
     matcher = _MATCHERS.get(fingerprint)
     if matcher is None:
         _MATCHERS.clear()
-        matcher = _MATCHERS[fingerprint] = UnitMatcher.from_db(con)
+        path = _matcher_file(fingerprint)
+        private = _private_dir(path.parent)
+        matcher = _load_matcher(path) if private and path.exists() else None
+        if matcher is None:
+            matcher = UnitMatcher.from_db(con)
+            if private:
+                _save_matcher(path, matcher)
+        _MATCHERS[fingerprint] = matcher
     return matcher
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """Cells as stripped text (None for empty); numbers such as 12.0 from XLSX become '12'."""
+def _text_value(v: object) -> str | None:
+    """A cell as stripped text (None for empty); numbers such as 12.0 from XLSX become '12'."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    s = str(v).strip()
+    return s or None
 
-    def one(v: object) -> str | None:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return None
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        s = str(v).strip()
-        return s or None
 
-    return series.map(one).astype(object)
+def _texts(column: Column) -> Column:
+    """A column's cells as stripped text (see `_text_value`), worked out once per distinct value."""
+    values = column.values
+    if all(type(v) is str for v in values) and "" not in values and [v.strip() for v in values] == values:
+        return column  # text already stripped by the reader's `clean_text` (every CSV cell): nothing to do
+    return column.map(_text_value)
+
+
+def _rows_where(column: Column, flags: list[bool] | np.ndarray, *, empty: bool = False) -> np.ndarray:
+    """Indexes of the rows whose value has a true flag (flags per distinct value; `empty` for empty cells)."""
+    lut = np.append(np.asarray(flags, dtype=bool).reshape(-1), empty)
+    return np.flatnonzero(lut[column.codes])
+
+
+def _per_row(
+    column: Column, per_value: list | np.ndarray, empty: object, dtype: object = object
+) -> np.ndarray:
+    """A value per row from one value per distinct value (`empty` for empty cells)."""
+    lut = np.empty(len(column.values) + 1, dtype=dtype)
+    lut[: len(column.values)] = per_value
+    lut[-1] = empty
+    return lut[column.codes]
 
 
 def _display(value: object) -> str:
@@ -107,14 +195,14 @@ def _display(value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def _unit_problem(problems: Problems, result, *, rows: np.ndarray, label: str, value: str) -> None:
+def _unit_problem(problems: Problems, result, *, row: int, n_rows: int, label: str, value: str) -> None:
     suggestions = ", ".join(f"{s.name_vi} ({s.unit_id})" for s in result.suggestions[:3]) or "–"
     problems.error(
         f"unit_{result.issue or 'not_found'}",
-        row=int(rows[0]),
+        row=row,
         column=label,
         value=value,
-        n_rows=len(rows),
+        n_rows=n_rows,
         suggestions=suggestions,
         note_vi=result.note_vi or "",
         note_en=result.note_en or "",
@@ -124,63 +212,84 @@ def _unit_problem(problems: Problems, result, *, rows: np.ndarray, label: str, v
 def _resolve_column(
     problems: Problems,
     matcher: UnitMatcher,
-    texts: pd.Series,
-    parents: pd.Series | None,
+    texts: Column,
+    parents: np.ndarray | None,
     rownums: np.ndarray,
     *,
     level: str,
     geo_version: str,
     label: str,
-) -> pd.Series:
-    """Unit ids for a column of names/codes (one lookup per distinct (text, parent)); problems once per
-    distinct bad value, with its first row and how many rows carry it."""
-    frame = pd.DataFrame({"text": texts, "parent": parents if parents is not None else None, "row": rownums})
-    ids = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    for (text, parent), group in frame.dropna(subset=["text"]).groupby(["text", "parent"], dropna=False):
-        parent_id = parent if isinstance(parent, str) else None
+) -> np.ndarray:
+    """Unit ids (object array, None where unresolved) for a column of names/codes: one lookup per distinct
+    (text, parent); problems once per distinct bad value, with its first row and how many rows carry it, in
+    the order of the sorted (text, parent) pairs."""
+    n = len(texts.codes)
+    out = np.full(n, None, dtype=object)
+    filled = np.flatnonzero(texts.codes >= 0)
+    if not len(filled):
+        return out
+    parent = Column.from_cells(parents) if parents is not None else Column([], np.full(n, -1, np.int64))
+    width = len(parent.values) + 1
+    keys = texts.codes[filled] * width + (parent.codes[filled] + 1)
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    rows = filled[first]
+    parent_of = [parent.values[c] if c >= 0 else None for c in parent.codes[rows]]
+    pairs = pd.DataFrame(
+        {
+            "text": pd.Series([texts.values[c] for c in texts.codes[rows]], dtype=object),
+            "parent": pd.Series(parent_of, dtype=object),
+            "pair": np.arange(len(rows)),
+        }
+    )
+    ids = np.full(len(rows), None, dtype=object)
+    for (text, parent_value), group in pairs.groupby(["text", "parent"], dropna=False):
+        k = int(group["pair"].iloc[0])
+        parent_id = parent_value if isinstance(parent_value, str) else None
         result = matcher.resolve(text, level=level, geo_version=geo_version, parent_id=parent_id)
         if result.unit_id is None:
-            _unit_problem(problems, result, rows=group["row"].to_numpy(), label=label, value=text)
+            _unit_problem(problems, result, row=int(rownums[rows[k]]), n_rows=int(counts[k]), label=label,
+                          value=text)  # fmt: skip
         else:
-            ids.loc[group.index] = result.unit_id
-    return ids
+            ids[k] = result.unit_id
+    out[filled] = ids[inverse.reshape(-1)]
+    return out
 
 
 def _answers(
     problems: Problems,
-    frame: pd.DataFrame,
+    data: dict[str, Column],
     rownums: np.ndarray,
     items: pd.DataFrame,
     item_cols: dict[str, str],
 ) -> dict[str, np.ndarray]:
     """Per item code: int8 answers (-1 = blank, not asked). Non-integers and values outside the scale or the
-    item's missing codes are errors."""
+    item's missing codes are errors. Each distinct cell value is parsed once."""
     out: dict[str, np.ndarray] = {}
     for item in items.itertuples():
         label = item_cols.get(item.item_code)
         if label is None:
             continue
-        raw = frame[label]
-        # vectorised: cells are str/int/float/None from the reader ('' is already None); '4,0' is not an integer
+        column = data[label]
+        raw = pd.Series(column.values, dtype=object)
+        # cells are str/int/float from the reader ('' is already None); '4,0' is not an integer
         numbers = pd.to_numeric(raw, errors="coerce")
-        blank = raw.isna().to_numpy()
-        bad_number = (~blank) & (numbers.isna().to_numpy() | (numbers.fillna(0) % 1 != 0).to_numpy())
+        bad_number = numbers.isna().to_numpy() | (numbers.fillna(0) % 1 != 0).to_numpy()
         allowed = set(range(int(item.scale_min), int(item.scale_max) + 1)) | {
             int(c) for c in item.missing_codes
         }
         values = numbers.fillna(-1).to_numpy()
-        out_of_scale = (~blank) & (~bad_number) & ~np.isin(values, list(allowed))
-        for idx in np.flatnonzero(bad_number):
-            problems.error("answer_not_integer", row=int(rownums[idx]), column=label, value=raw.iloc[idx],
-                           item=item.item_code)  # fmt: skip
+        out_of_scale = (~bad_number) & ~np.isin(values, list(allowed))
+        for idx in _rows_where(column, bad_number):
+            problems.error("answer_not_integer", row=int(rownums[idx]), column=label,
+                           value=column.values[column.codes[idx]], item=item.item_code)  # fmt: skip
         allowed_text = f"{int(item.scale_min)}–{int(item.scale_max)}" + (
             f", {', '.join(str(int(c)) for c in item.missing_codes)}" if len(item.missing_codes) else ""
         )
-        for idx in np.flatnonzero(out_of_scale):
-            problems.error("answer_out_of_range", row=int(rownums[idx]), column=label, value=_display(raw.iloc[idx]),
-                           allowed=allowed_text)  # fmt: skip
-        clean = np.where(blank | bad_number | out_of_scale, -1, values).astype(np.int16)
-        out[item.item_code] = clean.astype(np.int8)
+        for idx in _rows_where(column, out_of_scale):
+            problems.error("answer_out_of_range", row=int(rownums[idx]), column=label,
+                           value=_display(column.values[column.codes[idx]]), allowed=allowed_text)  # fmt: skip
+        clean = np.where(bad_number | out_of_scale, -1, values).astype(np.int16).astype(np.int8)
+        out[item.item_code] = _per_row(column, clean, -1, np.int8)
     return out
 
 
@@ -248,109 +357,121 @@ def prepare(
                 problems.warning("item_missing_optional", column=item.item_code)
     if problems.has_errors:
         return plan
-    if not table.rows:
+    if not table.row_numbers:
         problems.error("no_rows")
         return plan
+    data = dict(zip(table.columns, table.column_data(), strict=True))
     text_columns = [c for c in table.columns if c not in set(cmap.items.values())]
-    for rownum, label, text in cols.formula_cells(table.columns, table.rows, table.row_numbers, text_columns):
+    for rownum, label, text in cols.formula_cells_by_column(table.columns, list(data.values()),
+                                                            table.row_numbers, text_columns):  # fmt: skip
         problems.error("formula", row=rownum, column=label, value=text)
     if problems.has_errors:
         return plan
 
-    frame = pd.DataFrame(table.rows, columns=table.columns, dtype=object)
     rownums = np.asarray(table.row_numbers)
-    n = len(frame)
+    n = len(rownums)
     f = cmap.fields
 
     if "year" in f:
-        years = _text(frame[f["year"]])
-        wrong = years.notna() & (years != str(year))
-        for idx in np.flatnonzero(wrong.to_numpy()):
-            problems.error("year_mismatch", row=int(rownums[idx]), column=f["year"], value=years.iloc[idx],
-                           year=year)  # fmt: skip
+        years = _texts(data[f["year"]])
+        for idx in _rows_where(years, [v != str(year) for v in years.values]):
+            problems.error("year_mismatch", row=int(rownums[idx]), column=f["year"],
+                           value=years.values[years.codes[idx]], year=year)  # fmt: skip
 
-    rid = _text(frame[f["respondent_id"]])
-    for idx in np.flatnonzero(rid.isna().to_numpy()):
+    rid = _texts(data[f["respondent_id"]])
+    for idx in np.flatnonzero(rid.codes < 0):
         problems.error("value_missing", row=int(rownums[idx]), column=f["respondent_id"])
-    dup = (rid.notna() & rid.duplicated(keep=False)).to_numpy()
-    if dup.any():
-        sub = pd.DataFrame({"id": rid[dup].to_numpy(), "row": rownums[dup]})
-        sub["first"] = sub.groupby("id")["row"].transform("min")
-        for r in sub[sub["row"] != sub["first"]].itertuples():
-            problems.error("respondent_duplicate", row=int(r.row), column=f["respondent_id"], value=r.id,
-                           first_row=int(r.first))  # fmt: skip
-    looks = rid.dropna().map(lambda s: bool(PHONE_RE.match(s) or NATIONAL_ID_RE.match(s)))
-    for idx in looks[looks].index[:50]:
+    repeated = np.bincount(rid.codes[rid.codes >= 0], minlength=len(rid.values)) > 1
+    if repeated.any():
+        dup = _rows_where(rid, repeated)
+        codes = rid.codes[dup]
+        _, first = np.unique(codes, return_index=True)
+        first_row = dict(zip(codes[first].tolist(), rownums[dup[first]].tolist(), strict=True))
+        later = np.ones(len(dup), dtype=bool)
+        later[first] = False
+        for pos in np.flatnonzero(later):
+            code = int(codes[pos])
+            problems.error("respondent_duplicate", row=int(rownums[dup[pos]]), column=f["respondent_id"],
+                           value=rid.values[code], first_row=int(first_row[code]))  # fmt: skip
+    looks = [IDENTIFYING_ID_RE.match(s) is not None for s in rid.values]
+    for idx in _rows_where(rid, looks)[:50]:
         problems.error("respondent_id_identifying", row=int(rownums[idx]), column=f["respondent_id"],
                        value="***")  # fmt: skip
 
     matcher = matcher_for(con)
     gv = wave.geo_version
-    province_text = _text(frame[f["province"]])
-    for idx in np.flatnonzero(province_text.isna().to_numpy()):
+    province_text = _texts(data[f["province"]])
+    for idx in np.flatnonzero(province_text.codes < 0):
         problems.error("value_missing", row=int(rownums[idx]), column=f["province"])
     province_id = _resolve_column(problems, matcher, province_text, None, rownums, level="province",
                                   geo_version=gv, label=f["province"])  # fmt: skip
-    district_id = pd.Series([None] * n, dtype=object)
+    district_id = np.full(n, None, dtype=object)
     if "district" in f:
-        district_text = _text(frame[f["district"]])
+        district_text = _texts(data[f["district"]])
         if gv == "2025":
-            if district_text.notna().any():
+            if (district_text.codes >= 0).any():
                 problems.warning("district_ignored_2025", column=f["district"])
         else:
             district_id = _resolve_column(problems, matcher, district_text, province_id, rownums,
                                           level="district", geo_version=gv, label=f["district"])  # fmt: skip
-    commune_id = pd.Series([None] * n, dtype=object)
+    commune_id = np.full(n, None, dtype=object)
     if "commune" in f:
-        commune_text = _text(frame[f["commune"]])
-        parent = district_id.where(district_id.notna(), province_id)
+        commune_text = _texts(data[f["commune"]])
+        parent = np.where(pd.notna(district_id), district_id, province_id)
         commune_id = _resolve_column(problems, matcher, commune_text, parent, rownums, level="commune",
                                      geo_version=gv, label=f["commune"])  # fmt: skip
         if gv == "pre2025" and "district" not in f:
             parents = dict(
                 con.execute("SELECT unit_id, parent_id FROM admin_unit WHERE level = 'commune'").fetchall()
             )
-            district_id = commune_id.map(lambda c: parents.get(c) if isinstance(c, str) else None).astype(
-                object
-            )
+            district_id = Column.from_cells(commune_id).map(parents.get).cells()
     if "psu_id" in f:
-        psu = _text(frame[f["psu_id"]])
-        fallback = commune_id.where(commune_id.notna(), district_id)
-        psu = psu.where(psu.notna(), fallback)
+        psu = _texts(data[f["psu_id"]]).cells()
+        fallback = np.where(pd.notna(commune_id), commune_id, district_id)
+        psu = np.where(pd.notna(psu), psu, fallback)
     else:
         psu = commune_id.copy()
-    for idx in np.flatnonzero((psu.isna() & province_id.notna()).to_numpy()):
+    for idx in np.flatnonzero(pd.isna(psu) & pd.notna(province_id)):
         problems.error("psu_missing", row=int(rownums[idx]), column=f.get("psu_id", f.get("commune", "")))
-    stratum = _text(frame[f["stratum_id"]]) if "stratum_id" in f else province_id.copy()
-    stratum = stratum.where(stratum.notna(), province_id)
+    stratum = _texts(data[f["stratum_id"]]).cells() if "stratum_id" in f else province_id.copy()
+    stratum = np.where(pd.notna(stratum), stratum, province_id)
 
     if "weight" in f:
-        wtext = _text(frame[f["weight"]])
-        weight = pd.to_numeric(wtext.str.replace(",", ".", regex=False), errors="coerce")
-        bad = wtext.isna() | weight.isna() | ~np.isfinite(weight.fillna(0)) | (weight.fillna(0) <= 0)
-        for idx in np.flatnonzero(bad.to_numpy()):
-            problems.error("weight_invalid", row=int(rownums[idx]), column=f["weight"], value=wtext.iloc[idx])
+        wtext = _texts(data[f["weight"]])
+        parsed = pd.to_numeric(
+            pd.Series(wtext.values, dtype=object).str.replace(",", ".", regex=False), errors="coerce"
+        ).astype(float)
+        bad = (parsed.isna() | ~np.isfinite(parsed.fillna(0)) | (parsed.fillna(0) <= 0)).to_numpy()
+        for idx in _rows_where(wtext, bad, empty=True):
+            code = wtext.codes[idx]
+            # a blank cell is reported as 'nan', as before
+            value = wtext.values[code] if code >= 0 else np.nan
+            problems.error("weight_invalid", row=int(rownums[idx]), column=f["weight"], value=value)
+        weight = _per_row(wtext, parsed.to_numpy(), np.nan, float)
     else:
         problems.warning("weight_missing")
-        weight = pd.Series(np.ones(n))
+        weight = np.ones(n)
 
     codes = category_codes()
-    categories: dict[str, pd.Series] = {}
+    categories: dict[str, np.ndarray] = {}
     for field in cols.CATEGORY_FIELDS:
         if field not in f:
-            categories[field] = pd.Series([None] * n, dtype=object)
+            categories[field] = np.full(n, None, dtype=object)
             continue
-        text = _text(frame[f[field]])
+        text = _texts(data[f[field]])
         mapping = codes.get(field, {})
-        mapped = text.map(lambda v, m=mapping: m.get(fold(v)) if isinstance(v, str) else None)
-        unknown = text.notna() & mapped.isna()
+        mapped = [mapping.get(fold(v)) for v in text.values]
+        unknown = [m is None for m in mapped]
         allowed = ", ".join(sorted(set(mapping.values())))
-        for value, group in pd.Series(rownums)[unknown.to_numpy()].groupby(text[unknown].to_numpy()):
-            problems.error("category_unknown", row=int(group.iloc[0]), column=f[field], value=value,
-                           allowed=allowed, n_rows=len(group))  # fmt: skip
-        categories[field] = mapped.astype(object)
+        rows = _rows_where(text, unknown)
+        if len(rows):
+            values = pd.Series([text.values[c] for c in text.codes[rows]], dtype=object).to_numpy()
+            for value, group in pd.Series(rownums[rows]).groupby(values):
+                problems.error("category_unknown", row=int(group.iloc[0]), column=f[field], value=value,
+                               allowed=allowed, n_rows=len(group))  # fmt: skip
+        categories[field] = _per_row(text, mapped, None)
 
-    answers = _answers(problems, frame, rownums, items, cmap.items)
+    answers = _answers(problems, data, rownums, items, cmap.items)
 
     errors_in_file = problems.n_errors
     current = dbmod.one(
@@ -378,16 +499,16 @@ def prepare(
     respondent = pd.DataFrame(
         {
             "year": np.full(n, year, dtype=np.int32),
-            "respondent_id": rid.astype(str),
+            "respondent_id": pd.Series(rid.cells()).astype(str),
             "resp_no": np.arange(1, n + 1, dtype=np.int32),
-            "province_id": province_id,
-            "district_id": district_id,
-            "commune_id": commune_id,
+            "province_id": pd.Series(province_id, dtype=object),
+            "district_id": pd.Series(district_id, dtype=object),
+            "commune_id": pd.Series(commune_id, dtype=object),
             "agency_id": pd.Series([None] * n, dtype=object),
-            "stratum_id": stratum.astype(str),
-            "psu_id": psu.astype(str),
-            "weight": weight.astype(float).to_numpy(),
-            **categories,
+            "stratum_id": pd.Series(stratum).astype(str),
+            "psu_id": pd.Series(psu).astype(str),
+            "weight": weight.astype(float),
+            **{field: pd.Series(values, dtype=object) for field, values in categories.items()},
             "is_generated": np.zeros(n, dtype=bool),
         }
     )
@@ -408,11 +529,12 @@ def prepare(
     payload: dict = {"respondent": respondent, "answer": answer}
     if cmap.identifying and pii == "hash":
         # hashed at commit time (store.write) with the salt kept beside the database; never stored in clear
-        payload["identifying"] = {
-            kind: (respondent["resp_no"].to_numpy()[_text(frame[label]).notna().to_numpy()],
-                   _text(frame[label]).dropna().tolist())
-            for label, kind in cmap.identifying.items()
-        }  # fmt: skip
+        payload["identifying"] = {}
+        for label, kind in cmap.identifying.items():
+            texts = _texts(data[label])
+            filled = texts.codes >= 0
+            payload["identifying"][kind] = (respondent["resp_no"].to_numpy()[filled],
+                                            [texts.values[c] for c in texts.codes[filled]])  # fmt: skip
     if cmap.identifying:
         keep_idx = [i for i, c in enumerate(table.columns) if c not in cmap.identifying]
         payload["redacted"] = {
@@ -424,11 +546,13 @@ def prepare(
         "respondents": n,
         "answers": int(keep.sum()),
         "items": len(codes_order),
-        "provinces": int(province_id.nunique()),
-        "districts": int(district_id.nunique()),
-        "communes": int(commune_id.nunique()),
-        "psus": int(psu.nunique()),
-        "units_matched": int(pd.concat([province_id, district_id, commune_id]).dropna().nunique()),
+        "provinces": int(respondent["province_id"].nunique()),
+        "districts": int(respondent["district_id"].nunique()),
+        "communes": int(respondent["commune_id"].nunique()),
+        "psus": int(pd.Series(psu).nunique()),
+        "units_matched": int(
+            pd.Series(np.concatenate([province_id, district_id, commune_id])).dropna().nunique()
+        ),
         "sum_weight": float(weight.sum()),
         "identifying_columns": sorted(cmap.identifying.values()),
         "identifying_handling": pii if cmap.identifying else None,

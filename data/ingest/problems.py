@@ -55,11 +55,17 @@ class Problems:
             self.add(item)
 
     def error(self, code: str, **kw: object) -> None:
-        """Record an error built by :func:`problem`."""
+        """Record an error built by :func:`problem` (only counted, not built, once the list is full)."""
+        if len(self.listed) >= MAX_LISTED:
+            self.counts[(code, "error")] += 1
+            return
         self.add(problem(code, **kw))
 
     def warning(self, code: str, **kw: object) -> None:
-        """Record a warning built by :func:`problem`."""
+        """Record a warning built by :func:`problem` (only counted, not built, once the list is full)."""
+        if len(self.listed) >= MAX_LISTED:
+            self.counts[(code, "warning")] += 1
+            return
         self.add(problem(code, severity="warning", **kw))
 
     @property

@@ -108,6 +108,19 @@ def _ensure_wave(con: duckdb.DuckDBPyConnection, year: int, kind: str) -> None:
     )  # fmt: skip
 
 
+def _check_unique_respondents(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    """Defensive check inside the transaction (validation already refuses duplicates): respondent ids and
+    compact numbers are unique within the wave; raises (the caller rolls back) if not."""
+    dupes = dbmod.one(
+        con,
+        "SELECT count(*) - count(DISTINCT respondent_id), count(*) - count(DISTINCT resp_no) FROM respondent "
+        "WHERE year = ?",
+        [year],
+    )
+    if dupes and any(dupes):
+        raise RuntimeError(f"duplicate respondents in wave {year} after insert: {dupes}")
+
+
 def write(
     con: duckdb.DuckDBPyConnection, plan: Plan, *, db: Path, imported_by: str, archived: Path | None
 ) -> dict:
@@ -122,6 +135,7 @@ def write(
             replaced = plan.replaces
         respondent = plan.payload["respondent"].assign(import_id=import_id)
         _insert(con, "respondent", respondent)
+        _check_unique_respondents(con, year)
         _insert(con, "answer", plan.payload["answer"])
         if "identifying" in plan.payload:
             salt = pii_salt(db)

@@ -13,7 +13,7 @@ import pytest
 from analysis import engine, precompute
 from analysis.ranking import rank_units
 from data import queries
-from data.db import connect_read_only, connect_write
+from data.db import connect_read_only
 
 YEARS = [2019, 2023, 2024, 2025]
 KEY = ["unit_id", "grp", "stratum_id", "psu_id", "item_code"]
@@ -114,12 +114,13 @@ def test_schema_2_database_falls_back_to_estimation(demo_db_path, tmp_path) -> N
             check_dtype=False,  # n: count(*) from the raw answers, a sum from the aggregates
         )
         pd.testing.assert_frame_equal(engine.ranks(ro, 2024, "province"), engine.ranks(new, 2024, "province"))
-    # a write connection adds the missing tables; a refresh of one wave stores it again
-    with connect_write(path) as rw:
-        assert not queries.has_stored_results(rw, 2024, "province")
-        rw.execute("BEGIN")
-        from data.aggregates import refresh_aggregates
-
-        refresh_aggregates(rw, 2024)
-        rw.execute("COMMIT")
-        assert queries.has_stored_results(rw, 2024, "province")
+    # the upgrade command writes a new version with the tables added and the chosen wave stored again
+    assert precompute.main(["--db", str(path), "--year", "2024"]) == 0
+    assert path.is_symlink() and "refresh_results" in path.resolve().name
+    with connect_read_only(path) as upgraded:
+        assert queries.has_stored_results(upgraded, 2024, "province")
+        assert not queries.has_stored_results(upgraded, 2023, "province")
+        pd.testing.assert_frame_equal(
+            engine.compute_indices(upgraded, 2024, "province"),
+            engine.compute_indices(upgraded, 2024, "province", use_stored=False),
+        )

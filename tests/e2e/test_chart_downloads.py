@@ -1,0 +1,37 @@
+"""'Data behind this chart' downloads (files cached by content in `ui.components`): the CSV and XLSX under an
+Overview chart arrive in the browser with the chart's rows, and again unchanged after a rerun."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from playwright.sync_api import Page
+
+from tests.e2e.helpers import open_app, wait_for_app
+from ui.i18n import t
+
+
+def _download(page: Page, label: str) -> bytes:
+    button = page.get_by_role("button", name=label).first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    return info.value.path().read_bytes()
+
+
+def test_overview_chart_downloads(page: Page, app_server: str) -> None:
+    open_app(page, f"{app_server}/?lang=vi&year=2024")
+    csv = _download(page, t("common.download_csv", "vi"))
+    assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    frame = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
+    assert {"index_code", "label", "value"} <= set(frame.columns) and len(frame) >= 3
+    xlsx = _download(page, t("common.download_xlsx", "vi"))
+    sheet = pd.read_excel(io.BytesIO(xlsx), engine="openpyxl")
+    assert list(sheet.columns) == list(frame.columns) and len(sheet) == len(frame)
+    page.get_by_role("combobox", name=t("filters.year", "vi")).click()  # rerun: the files come from the cache
+    page.get_by_role("option", name="2023").click()
+    wait_for_app(page)
+    again = pd.read_csv(io.BytesIO(_download(page, t("common.download_csv", "vi"))), encoding="utf-8-sig")
+    assert list(again.columns) == list(frame.columns) and len(again) >= 3
+    assert page.locator('[data-testid="stException"]').count() == 0
