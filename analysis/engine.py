@@ -223,9 +223,12 @@ def results(
     return published_indices(con, year, level)
 
 
-def respondent_scores(con: duckdb.DuckDBPyConnection, year: int, level: str, unit_id: str) -> pd.DataFrame:
-    """Respondent-level element scores and outcome of one unit (for key-driver analysis)."""
-    return queries.respondent_scores(con, year, level, unit_id)
+def respondent_scores(
+    con: duckdb.DuckDBPyConnection, year: int, level: str, unit_id: str, max_respondents: int | None = None
+) -> pd.DataFrame:
+    """Respondent-level element scores and outcome of one unit (for key-driver analysis), a fixed random
+    subsample of `max_respondents` when the unit has more (`attrs["sampled_from"]` = its respondents)."""
+    return queries.respondent_scores(con, year, level, unit_id, max_respondents=max_respondents)
 
 
 def comparable_years(con: duckdb.DuckDBPyConnection, year_a: int, year_b: int) -> bool:

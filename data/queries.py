@@ -104,12 +104,19 @@ def psu_item_stats(
 
 
 def respondent_scores(
-    con: duckdb.DuckDBPyConnection, year: int, level: str, unit_id: str, use_aggregates: bool = True
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    level: str,
+    unit_id: str,
+    use_aggregates: bool = True,
+    max_respondents: int | None = None,
 ) -> pd.DataFrame:
     """One row per respondent of one unit: weight, psu, stratum, the outcome (1 satisfied / 0 not, NaN if
     unanswered) and, per element, the share (0–100) of that element's criteria the respondent was satisfied
     with (NaN when none of them was answered). Read from `agg_respondent_score` where it exists (the same
-    numbers, stored at load time in province order), else from the raw answers."""
+    numbers, stored at load time in province order), else from the raw answers. With `max_respondents`, a
+    unit with more respondents gives a fixed random subsample of that many (smallest hash(resp_no)), and
+    `attrs["sampled_from"]` holds the unit's number of respondents."""
     sql = f"""
         SELECT r.resp_no, r.weight, r.psu_id AS psu, r.stratum_id AS stratum, m.kind,
                coalesce(m.element_code, m.item_code) AS part,
@@ -127,7 +134,19 @@ def respondent_scores(
             FROM agg_respondent_score r {_AGG_JOINS}
             WHERE r.year = ? AND {_unit_sql(level)} = ?
         """
-    long = con.execute(sql, [year, unit_id]).df()
+    params: list = [year, unit_id]
+    total = None
+    if max_respondents is not None:
+        total = int(con.execute(f"SELECT count(DISTINCT resp_no) FROM ({sql})", params).fetchall()[0][0])
+    if total is not None and total > max_respondents:
+        # a fixed random subsample: the respondents with the smallest hash of their number
+        sql = f"""
+            WITH q AS ({sql}),
+            pick AS (SELECT DISTINCT resp_no FROM q ORDER BY hash(resp_no), resp_no LIMIT ?)
+            SELECT * FROM q WHERE resp_no IN (SELECT resp_no FROM pick)
+        """
+        params = [*params, max_respondents]
+    long = con.execute(sql, params).df()
     if long.empty:
         return pd.DataFrame(columns=["resp_no", "weight", "psu", "stratum", "outcome"])
     base = ["resp_no", "weight", "psu", "stratum"]
@@ -140,6 +159,8 @@ def respondent_scores(
     wide = wide.merge(outcome, on="resp_no", how="left")
     wide["outcome"] = wide["outcome"] / 100.0
     wide.columns.name = None
+    if total is not None and total > max_respondents:
+        wide.attrs["sampled_from"] = total  # respondents of the unit the subsample was drawn from
     return wide
 
 

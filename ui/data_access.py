@@ -110,20 +110,25 @@ def changes(
 
 
 DRIVER_BASE_COLUMNS = ("resp_no", "weight", "psu", "stratum", "outcome")  # the rest are element scores
+# driver models of larger units are fitted on a fixed random subsample of this many respondents: importance
+# shares and odds ratios are then as precise as needed, and a page for the whole nation stays fast and small
+DRIVER_MAX_RESPONDENTS = 20_000
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def drivers(
     key: tuple[str, float], year: int, level: str, unit_id: str, min_n: int
-) -> tuple[DriverResult | None, list[str]]:
-    """key_drivers(respondent_scores(year, level, unit), element columns, min_n); (None, []) without data."""
+) -> tuple[DriverResult | None, list[str], int | None]:
+    """(key_drivers(respondent_scores(year, level, unit), element columns, min_n), the columns, the unit's
+    respondents when the model used a subsample of `DRIVER_MAX_RESPONDENTS`, else None); (None, [], None)
+    without data."""
     from analysis import drivers as kd  # statsmodels: loaded with the first driver model, not at start
 
-    scores = engine.respondent_scores(cursor(), year, level, unit_id)
+    scores = engine.respondent_scores(cursor(), year, level, unit_id, max_respondents=DRIVER_MAX_RESPONDENTS)
     columns = [c for c in scores.columns if c not in DRIVER_BASE_COLUMNS]
     if scores.empty or not columns:
-        return None, []
-    return kd.key_drivers(scores, columns, min_n=min_n), columns
+        return None, [], None
+    return kd.key_drivers(scores, columns, min_n=min_n), columns, scores.attrs.get("sampled_from")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

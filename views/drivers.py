@@ -70,10 +70,15 @@ components.break_notes(filters)
 st.caption(t("drivers.intro", lang))
 level = "national" if filters.unit_id == "VN" else filters.level
 name = views.unit_display(filters.unit_id, filters)
-result, driver_names = da.drivers(da.db_key(), filters.year, level, filters.unit_id, kd.DEFAULT_MIN_N)
+result, driver_names, sampled_from = da.drivers(
+    da.db_key(), filters.year, level, filters.unit_id, kd.DEFAULT_MIN_N
+)
 if result is None:
     st.info(t("drivers.no_data", lang))
     st.stop()
+if sampled_from:
+    st.info(t("drivers.subsample_note", lang, sample=fmt_number(da.DRIVER_MAX_RESPONDENTS, lang, 0),
+              total=fmt_number(sampled_from, lang, 0)))  # fmt: skip
 n_text = fmt_number(result.n, lang, 0)
 min_text = fmt_number(result.min_n, lang, 0)
 col_n, col_min, col_r2 = st.columns(3)

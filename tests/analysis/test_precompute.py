@@ -124,3 +124,19 @@ def test_schema_2_database_falls_back_to_estimation(demo_db_path, tmp_path) -> N
             engine.compute_indices(upgraded, 2024, "province"),
             engine.compute_indices(upgraded, 2024, "province", use_stored=False),
         )
+
+
+def test_driver_scores_from_stored_rows_and_a_fixed_subsample(con) -> None:
+    for level, unit in (("province", "P63-01"), ("province34", "P34-01"), ("national", "VN")):
+        stored = queries.respondent_scores(con, 2024, level, unit)
+        raw = queries.respondent_scores(con, 2024, level, unit, use_aggregates=False)
+        pd.testing.assert_frame_equal(stored, raw, check_dtype=False)
+    full = engine.respondent_scores(con, 2024, "province", "P63-01")
+    assert "sampled_from" not in full.attrs
+    assert "sampled_from" not in engine.respondent_scores(con, 2024, "province", "P63-01", len(full)).attrs
+    sample = engine.respondent_scores(con, 2024, "province", "P63-01", max_respondents=200)
+    again = engine.respondent_scores(con, 2024, "province", "P63-01", max_respondents=200)
+    assert len(sample) == 200 and sample.attrs["sampled_from"] == len(full)
+    pd.testing.assert_frame_equal(sample, again)  # the same subsample every time
+    rows = full.set_index("resp_no").loc[sample["resp_no"]].reset_index()
+    pd.testing.assert_frame_equal(sample.reset_index(drop=True), rows[sample.columns], check_dtype=False)

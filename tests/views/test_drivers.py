@@ -27,9 +27,10 @@ def expected_drivers(demo_db_path, year: int, level: str, unit: str):
     from analysis.drivers import key_drivers
     from analysis.engine import respondent_scores
     from data.db import connect_read_only
+    from ui.data_access import DRIVER_MAX_RESPONDENTS
 
     with connect_read_only(demo_db_path) as con:
-        scores = respondent_scores(con, year, level, unit)
+        scores = respondent_scores(con, year, level, unit, max_respondents=DRIVER_MAX_RESPONDENTS)
     names = [c for c in scores.columns if c not in ("resp_no", "weight", "psu", "stratum", "outcome")]
     return key_drivers(scores, names)
 
@@ -58,6 +59,9 @@ def test_importances_equal_key_drivers(
     shown = app.dataframe[0].value
     assert len(shown) == len(result.table)
     assert app.metric[0].value == fmt_number(result.n, lang, 0)
+    # the nation (36 thousand respondents) is modelled on the fixed subsample, and the page says so
+    note = t("drivers.subsample_note", lang, sample=fmt_number(20_000, lang, 0), total=fmt_number(36_522, lang, 0))
+    assert (note in [i.value for i in app.info]) == (unit == "VN")
     expected = importance_performance(result.table).sort_values("rank")
     assert list(shown[t("drivers.col_importance", lang)]) == pytest.approx(
         list((100 * expected["importance"]).round(2))
