@@ -60,7 +60,9 @@ def test_importances_equal_key_drivers(
     assert len(shown) == len(result.table)
     assert app.metric[0].value == fmt_number(result.n, lang, 0)
     # the nation (36 thousand respondents) is modelled on the fixed subsample, and the page says so
-    note = t("drivers.subsample_note", lang, sample=fmt_number(20_000, lang, 0), total=fmt_number(36_522, lang, 0))
+    note = t(
+        "drivers.subsample_note", lang, sample=fmt_number(20_000, lang, 0), total=fmt_number(36_522, lang, 0)
+    )
     assert (note in [i.value for i in app.info]) == (unit == "VN")
     expected = importance_performance(result.table).sort_values("rank")
     assert list(shown[t("drivers.col_importance", lang)]) == pytest.approx(
