@@ -19,6 +19,13 @@ SHARED_DIR = Path(os.environ.get("SIPAS_SHARED_DIR", REPO_ROOT.parent / "shared"
 _demo_build: dict = {}
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the test modules that do not need the demo database first (order otherwise kept), so they use
+    the time the background build takes instead of the first database test waiting for it."""
+    needs = {item.module.__name__ for item in items if "demo_db_path" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.module.__name__ in needs)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start `python -m data.demo --db <tmp>` (what `make db` runs) as soon as the collected tests are known
     to need the demo database: the tests that come before the first one using it (pure-Python analysis
