@@ -400,8 +400,11 @@ def _values_for_ranks(published: pd.DataFrame, targets: dict[int, dict[str, floa
     return out[["year", "unit_id", "value"]]
 
 
-def populate(con: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, int]:
-    """Fill an empty store (schema already created) with reference data, published figures and the demo."""
+def populate(
+    con: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED, scale: float = 1.0, store_results: bool = True
+) -> dict[str, int]:
+    """Fill an empty store (schema already created) with reference data, published figures and the demo;
+    `store_results=False` leaves out the stored results (pages then estimate; for quick test builds)."""
     counts: dict[str, int] = {}
     import_id = dbmod.scalar(con, "SELECT nextval('import_id_seq')")
     counts |= {f"reference_{k}": v for k, v in load_reference(con).items()}
@@ -445,7 +448,7 @@ def populate(con: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED, scale: fl
             [year, spec.methodology_id, spec.geo_version, wave.fieldwork_start, wave.fieldwork_end,
              wave.notes_en],
         )  # fmt: skip
-        refresh_aggregates(con, year)
+        refresh_aggregates(con, year, results=store_results)
         respondents += len(resp)
     counts["respondents"] = respondents
     con.execute(
@@ -455,7 +458,9 @@ def populate(con: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED, scale: fl
     return counts
 
 
-def build_demo(path: Path | str, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, int]:
+def build_demo(
+    path: Path | str, seed: int = DEFAULT_SEED, scale: float = 1.0, store_results: bool = True
+) -> dict[str, int]:
     """(Re)build the demo database at `path` atomically: built beside it, then moved into place."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -465,7 +470,7 @@ def build_demo(path: Path | str, seed: int = DEFAULT_SEED, scale: float = 1.0) -
     con = dbmod.connect_write(building)
     try:
         con.execute("BEGIN TRANSACTION")
-        counts = populate(con, seed=seed, scale=scale)
+        counts = populate(con, seed=seed, scale=scale, store_results=store_results)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     finally:

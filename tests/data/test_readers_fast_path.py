@@ -15,7 +15,7 @@ from data import readers
 from data.readers import Column, ReadError, read_table
 
 KEYWORDS = ("tỉnh", "province", "stt", "chỉ số", "sipas", "xếp hạng", "value", "respondent_id")
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def score(cells: list[str]) -> int:

@@ -23,7 +23,7 @@ def wave_2024(page: Page) -> tuple[str, str]:
     rows = (
         table(page, "sipas_2017").locator("tr").filter(has=page.locator(CELL, has_text=re.compile("^2024$")))
     )
-    rows.first.wait_for(state="visible", timeout=30_000)  # the table may still be a loading placeholder
+    rows.first.wait_for(state="attached", timeout=30_000)  # the table may still be a loading placeholder
     cells = rows.first.locator(CELL).all_inner_texts()
     assert cells[0] == "2024", cells
     return cells[5], cells[4]
