@@ -18,15 +18,21 @@ RANK_COLUMNS = [
 TIED_COLUMNS = ["unit_id", "value", "se", "difference", "difference_se", "z", "p_value"]
 
 
-def _select(results: pd.DataFrame, index_code: str, grp: str) -> pd.DataFrame:
-    rows = results[results["index_code"] == index_code].copy()
+def _group_rows(results: pd.DataFrame, grp: str) -> pd.DataFrame:
+    """Rows of one group (grp NULL read as ''), with se, flags and year present."""
+    rows = results.copy()
     rows["grp"] = rows["grp"].astype(object).where(rows["grp"].notna(), "")
     rows = rows[rows["grp"] == grp]
-    if rows["unit_id"].duplicated().any():
-        raise ValueError(f"more than one row per unit for index {index_code!r}, group {grp!r}")
     for column, default in (("se", np.nan), ("flags", ""), ("year", pd.NA)):
         if column not in rows.columns:
             rows[column] = default
+    return rows
+
+
+def _select(results: pd.DataFrame, index_code: str, grp: str) -> pd.DataFrame:
+    rows = _group_rows(results[results["index_code"] == index_code], grp)
+    if rows["unit_id"].duplicated().any():
+        raise ValueError(f"more than one row per unit for index {index_code!r}, group {grp!r}")
     return rows
 
 
@@ -95,12 +101,7 @@ def rank_many(
     Same definitions as `rank_units`; each index is ranked among the units that have a value for it
     (missing units are placed at −∞ in the draws, so they never outrank anyone).
     """
-    rows = results.copy()
-    rows["grp"] = rows["grp"].astype(object).where(rows["grp"].notna(), "")
-    rows = rows[rows["grp"] == grp]
-    for column, default in (("se", np.nan), ("flags", ""), ("year", pd.NA)):
-        if column not in rows.columns:
-            rows[column] = default
+    rows = _group_rows(results, grp)
     codes = list(dict.fromkeys(index_codes if index_codes is not None else rows["index_code"]))
     rows = rows[rows["index_code"].isin(codes)]
     if rows.duplicated(["index_code", "unit_id"]).any():
@@ -163,12 +164,7 @@ def ranks_from_stored(
     very results: `stored` has unit_id, rank, rank_of, rank_low, rank_high, tier and position (the row order
     of the stored frame). Gaps are recomputed from the values: gap_to_target = value − target, gap_to_best =
     value − best value (NaN for units without a rank)."""
-    rows = results.copy()
-    rows["grp"] = rows["grp"].astype(object).where(rows["grp"].notna(), "")
-    rows = rows[rows["grp"] == grp]
-    for column, default in (("se", np.nan), ("flags", ""), ("year", pd.NA)):
-        if column not in rows.columns:
-            rows[column] = default
+    rows = _group_rows(results, grp)
     frame = rows.merge(stored, on="unit_id", how="left", validate="one_to_one")
     for column in ("rank", "rank_of", "rank_low", "rank_high", "tier"):
         frame[column] = frame[column].astype("Int64")
