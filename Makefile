@@ -37,7 +37,7 @@ db: $(SIPAS_DB)
 # Order-only on the venv: a refreshed venv must not trigger a rebuild of an existing database.
 $(SIPAS_DB): | $(STAMP)
 	@mkdir -p "$(dir $@)"
-	$(PY) -m data.demo --db "$@"
+	$(PY) -m demo --db "$@"
 
 run: venv db
 	$(PY) -m streamlit run app.py --server.port $${PORT:-8501} --server.headless true \

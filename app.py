@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data import db
+from i18n import t
+from store import db
 from ui import data_access as da
-from ui.i18n import t
 from ui.state import sidebar_filters
 
 PAGES = [

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.indices import estimate, item_coefficients
 from analysis.ranking import rank_units, ranks_from_stored
-from data import queries
+from store import queries
 
 DEFAULT_MIN_N = 30
 RESULT_COLUMNS = ["year", "unit_id", "grp", "index_code", "value", "se", "ci_low", "ci_high", "df",

@@ -89,7 +89,7 @@ def estimate(
     """Indices with linearised standard errors and CIs for every unit x group x index.
 
     `psu_stats`: unit_id, grp, stratum_id, psu_id, item_code, n_valid, w_valid, w_pos, w_score (from
-    `data.queries.psu_item_stats`). Returns unit_id, grp, index_code, value, se, ci_low, ci_high, df,
+    `store.queries.psu_item_stats`). Returns unit_id, grp, index_code, value, se, ci_low, ci_high, df,
     n_valid (largest item base), n_psu, n_strata, plus n and n_eff when `totals` is given.
 
     Domains (a unit's group): every PSU of the unit's strata counts in n_h, those without members of the

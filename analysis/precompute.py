@@ -67,11 +67,11 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
 
 def refresh_store(db: Path, years: list[int] | None = None) -> dict:
     """Rebuild the aggregates and stored results of every wave (or `years`) as a new version of the store
-    (`data.versions`: copy, one transaction, atomic switch): upgrades a store written before schema 3.
+    (`store.versions`: copy, one transaction, atomic switch): upgrades a store written before schema 3.
     Returns {"version": file name, "years": [...], "seconds": s}."""
-    from data import db as dbmod
-    from data import versions
-    from data.aggregates import refresh_aggregates
+    from store import db as dbmod
+    from store import versions
+    from store.aggregates import refresh_aggregates
 
     started = time.perf_counter()
     db = Path(db)
@@ -99,7 +99,7 @@ def refresh_store(db: Path, years: list[int] | None = None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m analysis.precompute [--db PATH] [--year Y ...]`: refresh stored results as a new version."""
-    from data import db as dbmod
+    from store import db as dbmod
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--db", type=Path, default=dbmod.db_path())

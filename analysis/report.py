@@ -23,7 +23,7 @@ import pandas as pd
 from analysis import engine
 from analysis.change import year_over_year
 from analysis.ranking import rank_many
-from data import db, queries
+from store import db, queries
 
 LEVELS = ("national", "region", "province", "district", "commune", "agency")
 BREAKDOWNS = ("overall", "domain", "element", "item")

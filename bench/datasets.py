@@ -8,9 +8,9 @@ import shutil
 import time
 from pathlib import Path
 
-from data import db as dbmod
-from data.aggregates import refresh_aggregates
-from data.demo import AGE, CHANNELS, EDUCATION, SERVICE_FIELDS, build_demo
+from demo import AGE, CHANNELS, EDUCATION, SERVICE_FIELDS, build_demo
+from store import db as dbmod
+from store.aggregates import refresh_aggregates
 
 LARGE_PER_WAVE = 1_000_000
 

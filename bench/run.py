@@ -96,7 +96,7 @@ def pandas_ratios(db: Path, pages: dict, skip: tuple[str, ...] = ()) -> dict:
 def import_throughput(db: Path, work: Path, csv_rows: int, xlsx_rows: int) -> dict:
     """Respondents per second for a CSV and an XLSX microdata file loaded into a copy of `db` (whole import:
     read, validate, copy the current version, load, aggregates, checkpoint, switch)."""
-    from data.ingest import import_file
+    from ingest import import_file
     from tests.ingest.builders import microdata_frame
 
     out = {}

@@ -15,7 +15,7 @@ from analysis import drivers as kd
 from analysis import engine
 from analysis.change import difference, year_over_year
 from analysis.ranking import rank_units
-from data import queries
+from store import queries
 
 BASE_COLUMNS = ("resp_no", "weight", "psu", "stratum", "outcome")  # as in ui.data_access.drivers
 

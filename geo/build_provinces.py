@@ -173,7 +173,7 @@ def simplify_coverage(geoms: Sequence[Any], tolerance: float, precision: int = P
 
 def build_features(admin1: dict[str, Any], tolerance: float = TOLERANCE) -> list[dict[str, Any]]:
     """GeoJSON features of the 63 provinces (islands re-attributed), sorted by GSO code."""
-    from data.reference import build_units
+    from reference.geography import build_units
 
     selected = select_features(admin1)
     by_gso = {ISO_TO_GSO[iso]: (iso, geom) for iso, geom in selected.items() if iso in ISO_TO_GSO}
@@ -233,7 +233,7 @@ def provenance(sha256: str, size: int, tolerance: float, built: str, tarball_met
 - sha256: {sha256}
 - size: {size} bytes; 63 features (MultiPolygon, WGS 84 lon/lat, coordinates rounded to {PRECISION} decimals,
   rings oriented as RFC 7946 asks), sorted by GSO code; properties `unit_id` (`P63-<GSO>`), `gso_code`,
-  `name_vi` (from `data.reference.build_units()`, NFC) and `iso_3166_2`.
+  `name_vi` (from `reference.geography.build_units()`, NFC) and `iso_3166_2`.
 - built: {built}
 
 ### Source

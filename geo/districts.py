@@ -55,7 +55,7 @@ def _multipolygon(geom: Any) -> shapely.MultiPolygon:
 
 @functools.lru_cache(maxsize=1)
 def _district_names() -> dict[str, str]:
-    from data.reference import build_units
+    from reference.geography import build_units
 
     units = build_units()
     districts = units[units["level"] == "district"]
@@ -141,7 +141,7 @@ def district_layer(
 
 @functools.lru_cache(maxsize=1)
 def _child_units() -> pd.DataFrame:
-    from data.reference import build_units
+    from reference.geography import build_units
 
     units = build_units()
     return units[units["level"].isin(["district", "commune"])][
@@ -153,7 +153,7 @@ def district_points(province_unit_id: str) -> pd.DataFrame:
     """Centroids of the units below a province (unit_id, name_vi, lon, lat), sorted by unit_id.
 
     ``P63-xx``: its districts (``D63-xxx``) before 2025; ``P34-xx``: its communes (``C34-xxxxx``) from 2025.
-    Coordinates come from ``data.reference.build_units()``, except the island districts Hoàng Sa (D63-498)
+    Coordinates come from ``reference.geography.build_units()``, except the island districts Hoàng Sa (D63-498)
     and Trường Sa (D63-576), whose reference points lie on the mainland: they get the island label points
     of :func:`geo.layers.island_points`. An unknown province gives an empty frame.
     """

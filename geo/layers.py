@@ -3,7 +3,7 @@
 * 63 provinces (before 1 July 2025): the committed ``geo/layers/provinces_63.geojson`` (Natural Earth,
   public domain; see ``geo/layers/PROVENANCE.md`` and ``geo/build_provinces.py``). Hoàng Sa is part of
   Đà Nẵng (P63-48), Trường Sa part of Khánh Hòa (P63-56).
-* 34 provinces (from 1 July 2025): the 63 dissolved with the crosswalk of ``data.reference`` (every old
+* 34 provinces (from 1 July 2025): the 63 dissolved with the crosswalk of ``reference.geography`` (every old
   province merged whole into one new province), so neighbours keep sharing their borders exactly.
 """
 
@@ -104,7 +104,7 @@ def province_successors(crosswalk: pd.DataFrame) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _layer_34() -> gpd.GeoDataFrame:
-    from data.reference import build_crosswalk, build_units
+    from reference.geography import build_crosswalk, build_units
 
     merged = merge_provinces(province_successors(build_crosswalk()))
     units = build_units().set_index("unit_id")
@@ -195,7 +195,7 @@ def _island_labels() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=1)
 def _island_points() -> pd.DataFrame:
-    from data.reference import build_crosswalk
+    from reference.geography import build_crosswalk
 
     crosswalk = build_crosswalk().set_index("old_unit_id")["new_unit_id"]
     out = _island_labels().copy()

@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start `python -m data.demo --db <tmp>` (what `make db` runs) as soon as the collected tests are known
+    """Start `python -m demo --db <tmp>` (what `make db` runs) as soon as the collected tests are known
     to need the demo database: the tests that come before the first one using it (pure-Python analysis
     tests) run meanwhile on the other core instead of the whole session waiting for the build."""
     if session.config.option.collectonly or _demo_build:
@@ -39,7 +39,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     log = folder / "build.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "data.demo", "--db", str(path)],
+            [sys.executable, "-m", "demo", "--db", str(path)],
             cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     _demo_build.update(proc=proc, path=path, log=log, folder=folder)
@@ -61,7 +61,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a freshly built full-scale demo database (read-only use only)."""
     if not _demo_build:  # not started at collection (e.g. the fixture was requested dynamically)
-        from data.demo import build_demo
+        from demo import build_demo
 
         path = tmp_path_factory.mktemp("demo") / "sipas_demo.duckdb"
         build_demo(path)

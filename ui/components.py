@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from i18n import fmt_number, t
 from ui.downloads import csv_bytes, xlsx_bytes
-from ui.i18n import fmt_number, t
 from ui.state import Filters
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 from analysis import engine
 from analysis.change import year_over_year
 from analysis.ranking import rank_units
-from data import db, queries
+from store import db, queries
 
 if TYPE_CHECKING:
     from analysis.drivers import DriverResult
@@ -22,7 +22,7 @@ PIN_KEY = "_sipas_db_key"
 
 def current_key() -> tuple[str, float]:
     """Identity of the current database version: the file the database path resolves to (each import
-    writes a new file, see `data.versions`) and its modification time (a demo rebuilt in place is new too)."""
+    writes a new file, see `store.versions`) and its modification time (a demo rebuilt in place is new too)."""
     path = db.db_path().resolve()
     return str(path), path.stat().st_mtime if path.exists() else 0.0
 

@@ -2,7 +2,7 @@
 
 The 34-province layer is dissolved with the crosswalk of the open database (already cached for the filters),
 not with the reference crosswalk: building the reference units and crosswalk from the package data takes
-seconds, and the store holds the same tables (`data.reference.load_reference`).
+seconds, and the store holds the same tables (`reference.geography.load_reference`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import streamlit as st
 
 from geo.districts import district_layer, district_points
 from geo.layers import island_labels, merge_provinces, province_layer, province_successors, to_geojson
+from i18n import t
 from ui import data_access as da
-from ui.i18n import t
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

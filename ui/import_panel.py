@@ -1,5 +1,5 @@
 """The Data page's import section: choose what to import, validate the uploaded file (nothing written), show
-every problem and a preview, and only on confirmation write a new database version (`data.ingest`)."""
+every problem and a preview, and only on confirmation write a new database version (`ingest`)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from data import db, ingest, versions
-from data.ingest.microdata import PII_MODES, pii_mode
-from data.ingest.plan import Plan
-from data.ingest.published import LEVELS
-from data.ingest.template import write_template
-from data.methodology import load_waves
-from data.readers import MIB, max_import_bytes
+import ingest
+from i18n import fmt_number, t
+from ingest.microdata import PII_MODES, pii_mode
+from ingest.plan import Plan
+from ingest.published import LEVELS
+from ingest.readers import MIB, max_import_bytes
+from ingest.template import write_template
+from reference.methodology import load_waves
+from store import db, versions
 from ui import data_access as da
-from ui.i18n import fmt_number, t
 from ui.state import Filters
 
 KINDS = ("microdata", "published")
@@ -54,7 +55,7 @@ def when_text(value: object, lang: str) -> str:
 
 
 def microdata_years() -> list[int]:
-    """Years that have a wave in `data/waves.toml` (a methodology and a geography)."""
+    """Years that have a wave in `reference/waves.toml` (a methodology and a geography)."""
     return sorted(load_waves())
 
 
@@ -90,7 +91,7 @@ def _temp_copy(data: bytes, suffix: str) -> Iterator[Path]:
 
 
 def _inputs(filters: Filters) -> tuple[str, int, dict, str]:
-    """The importer's choices: kind, year, options for `data.ingest`, and who imports."""
+    """The importer's choices: kind, year, options for `ingest`, and who imports."""
     lang = filters.lang
     kind = st.radio(t("data.import.kind", lang), KINDS, key="data-import-kind", horizontal=True,
                     format_func=lambda k: t(f"data.import.kind_{k}", lang))  # fmt: skip

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from ui.i18n import fmt_ci, fmt_number, fmt_pct, t
+from i18n import fmt_ci, fmt_number, fmt_pct, t
 
 TARGET = 80.0
 WIDE_RANK_INTERVAL = 10  # places: rank_high − rank_low above this is called wide

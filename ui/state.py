@@ -13,9 +13,9 @@ from types import MappingProxyType
 
 import streamlit as st
 
-from data.units import fold
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from reference.units import fold
 from ui import data_access as da
-from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 GEOGRAPHIES = ("63", "34")
 NATIONAL = "VN"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from i18n import fmt_ci, fmt_number, fmt_pct, t
 from ui import data_access as da
-from ui.i18n import fmt_ci, fmt_number, fmt_pct, t
 from ui.state import Filters, unit_name, unit_names
 
 

@@ -13,9 +13,9 @@ import streamlit as st
 
 from analysis.change import difference
 from charts.compare import compare_bars
+from i18n import fmt_ci, fmt_pct, fmt_signed, t
 from ui import components, views
 from ui import data_access as da
-from ui.i18n import fmt_ci, fmt_pct, fmt_signed, t
 from ui.state import NATIONAL, current, translate_unit
 
 KEY = "compare-choice"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from i18n import t
 from ui import components, import_panel, views
 from ui import data_access as da
-from ui.i18n import t
 from ui.state import current
 
 filters = current()
@@ -113,4 +113,4 @@ if stored.empty:
     st.caption(t("data.versions.none", lang))
 else:
     st.dataframe(stored, hide_index=True, key="data-versions")
-st.caption(t("data.versions.restore_note", lang, command="python -m data.ingest restore NAME"))
+st.caption(t("data.versions.restore_note", lang, command="python -m ingest restore NAME"))

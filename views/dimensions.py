@@ -9,10 +9,10 @@ import streamlit as st
 from charts.dimensions import criteria_bars, group_bars, unit_heatmap
 from charts.figures import component_bars
 from charts.palette import element_colour
-from data.units import fold
+from i18n import catalogue, fmt_number, has, t
+from reference.units import fold
 from ui import components, views
 from ui import data_access as da
-from ui.i18n import catalogue, fmt_number, has, t
 from ui.state import Filters, current
 
 BREAKDOWNS = ("sex", "age_group", "ethnicity", "education", "area", "service_field", "channel")

@@ -10,9 +10,9 @@ import streamlit as st
 
 from analysis import drivers as kd
 from charts.drivers import importance_performance_matrix
+from i18n import fmt_number, fmt_pct, t
 from ui import components, views
 from ui import data_access as da
-from ui.i18n import fmt_number, fmt_pct, t
 from ui.state import Filters, current
 
 

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from charts.maps import choropleth, symbols_over_outline
+from i18n import fmt_number, fmt_signed, t
 from ui import components, geo_access, views
 from ui import data_access as da
-from ui.i18n import fmt_number, fmt_signed, t
 from ui.state import current
 
 filters = current()

@@ -8,9 +8,9 @@ import streamlit as st
 from analysis.change import published_style_counts, year_over_year
 from charts.figures import ranked_bars
 from charts.overview import element_markers, province_distribution
+from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
 from ui import components, views
 from ui import data_access as da
-from ui.i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
 from ui.narrative import summary_paragraph
 from ui.state import current
 

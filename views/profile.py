@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import t
 from ui import components, views
 from ui import data_access as da
-from ui.i18n import t
 from ui.state import current
 
 filters = current()

@@ -13,9 +13,9 @@ import streamlit as st
 
 from analysis.trend import trend
 from charts.trends import rank_bump, trend_lines
+from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
 from ui import components, views
 from ui import data_access as da
-from ui.i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
 from ui.state import NATIONAL, current, translate_unit
 
 LEVELS = ("overall", "domain", "element")

@@ -7,8 +7,8 @@ import pytest
 
 from analysis import engine
 from analysis.drivers import key_drivers
-from data.db import connect_read_only
-from data.demo import DRIVER_TRUTH
+from demo import DRIVER_TRUTH
+from store.db import connect_read_only
 
 
 @pytest.fixture(scope="module")

@@ -175,7 +175,7 @@ def province_answers(demo_db_path) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def engine_result(demo_db_path) -> pd.DataFrame:
     from analysis.engine import compute_indices
-    from data.db import connect_read_only
+    from store.db import connect_read_only
 
     with connect_read_only(demo_db_path) as con:
         result = compute_indices(con, 2024, "province")

@@ -12,8 +12,8 @@ import pytest
 
 from analysis import engine, precompute
 from analysis.ranking import rank_units
-from data import queries
-from data.db import connect_read_only
+from store import queries
+from store.db import connect_read_only
 
 YEARS = [2019, 2023, 2024, 2025]
 KEY = ["unit_id", "grp", "stratum_id", "psu_id", "item_code"]

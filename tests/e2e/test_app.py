@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from i18n import t
 from tests.e2e.helpers import ARTIFACTS_DIR, assert_page_clean, open_app, wait_for_app
-from ui.i18n import t
 
 # Streamlit issue #7074 (open): on a deep link the frontend first probes <page>/_stcore/health and
 # /host-config, gets 404, then uses the root. Only those two probes are tolerated, nothing else.

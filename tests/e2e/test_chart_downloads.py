@@ -8,8 +8,8 @@ import io
 import pandas as pd
 from playwright.sync_api import Page
 
+from i18n import t
 from tests.e2e.helpers import open_app, wait_for_app
-from ui.i18n import t
 
 
 def _download(page: Page, label: str) -> bytes:

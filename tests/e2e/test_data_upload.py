@@ -11,9 +11,9 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from i18n import t
 from tests.e2e.helpers import REPO_ROOT, assert_page_clean, open_app, start_streamlit, wait_for_app
 from tests.ingest.builders import item_codes, microdata_frame
-from ui.i18n import t
 
 # Streamlit issue #7074: a deep link first probes <page>/_stcore/health and /host-config (404); see test_app.py.
 KNOWN_DEEP_LINK_PROBE = re.compile(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from i18n import t
 from tests.e2e.helpers import ARTIFACTS_DIR, assert_page_clean, open_app, wait_for_app
-from ui.i18n import t
 
 
 def _click(page: Page, locator) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from i18n import t
 from tests.e2e.helpers import REPO_ROOT, app_exceptions, open_app, start_streamlit
 from tests.e2e.test_data_upload import CELL, KNOWN_DEEP_LINK_PROBE, table
 from tests.ingest.builders import microdata_frame
-from ui.i18n import t
 
 
 def wave_2024(page: Page) -> tuple[str, str]:
@@ -44,7 +44,7 @@ def test_pages_keep_working_during_an_import(page: Page, demo_db_path: Path, tmp
         assert old[1] == t("data.source_generated", "vi")
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "data.ingest", "microdata", str(new_file), "--year", "2024", "--db", str(db),
+            [sys.executable, "-m", "ingest", "microdata", str(new_file), "--year", "2024", "--db", str(db),
              "--replace"], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         seen = []

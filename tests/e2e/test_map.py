@@ -6,9 +6,9 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from geo.layers import province_layer
+from i18n import t
 from tests.e2e.helpers import ARTIFACTS_DIR, assert_page_clean, open_app, wait_for_app
 from tests.e2e.test_app import KNOWN_DEEP_LINK_PROBE
-from ui.i18n import t
 
 # pixel position of a lon/lat on the first map figure, from the maplibre instance plotly created
 PROJECT_JS = """([lon, lat]) => {

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 import shapely
 
-from data.reference import build_crosswalk, build_units
 from geo.build_provinces import ISO_TO_GSO, FetchError, build, fetch_tarball, simplify_coverage
 from geo.layers import LAYER_DIR, PROVINCES_63, island_points, province_layer, to_geojson
+from reference.geography import build_crosswalk, build_units
 from tests.conftest import SHARED_DIR
 
 KB = 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data.methodology import load_all, load_waves
+from reference.methodology import load_all, load_waves
 
 # Real units (GSO names), spelled as officers type them.
 PSUS_PRE2025 = [

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data.ingest.__main__ import main as ingest_main
+from ingest.__main__ import main as ingest_main
 
 TABLES = ("admin_unit", "unit_crosswalk", "methodology_item", "survey_wave", "respondent", "answer",
           "respondent_recheck", "published_value", "import_log", "agg_psu_item", "agg_psu_respondent")  # fmt: skip
@@ -29,7 +29,7 @@ def db(demo_db_path, tmp_path) -> Path:
 
 
 def run_cli(*argv: str) -> tuple[int, dict]:
-    """`python -m data.ingest ARGV` in this process: (exit code, the JSON object printed on stdout)."""
+    """`python -m ingest ARGV` in this process: (exit code, the JSON object printed on stdout)."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = ingest_main(list(argv))

@@ -12,7 +12,7 @@ import time
 
 import duckdb
 
-from data import versions
+from store import versions
 from tests.conftest import REPO_ROOT
 from tests.ingest.builders import microdata_frame
 from tests.ingest.conftest import fingerprint
@@ -20,7 +20,7 @@ from tests.ingest.conftest import fingerprint
 
 def _ingest(*argv: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "data.ingest", *argv], cwd=REPO_ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "ingest", *argv], cwd=REPO_ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
 
 

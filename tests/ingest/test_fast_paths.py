@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.ingest import microdata
+from ingest import microdata
 from tests.ingest.builders import microdata_frame
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.engine import compute_indices
-from data import versions
-from data.ingest.microdata import salted_hash
+from ingest.microdata import salted_hash
+from store import versions
 from tests.ingest.builders import microdata_frame
 from tests.ingest.conftest import fingerprint, run_cli
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import load_workbook
 
-from data.methodology import load_all
+from reference.methodology import load_all
 from tests.ingest.builders import microdata_frame
 from tests.ingest.conftest import run_cli
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data.units import fold
 from geo.layers import island_points, province_layer, to_geojson
+from i18n import t
+from reference.units import fold
 from ui import data_access as da
 from ui import geo_access, state
-from ui.i18n import t
 
 
 @pytest.fixture()

@@ -9,8 +9,8 @@ import pytest
 from scipy import special
 from streamlit.testing.v1 import AppTest
 
+from i18n import fmt_signed, t
 from tests.views.conftest import AppStates
-from ui.i18n import fmt_signed, t
 
 CASES = [
     {"year": "2024", "geo": "63", "unit": "P63-01"},
@@ -35,7 +35,7 @@ def test_compare_runs(app_states: AppStates, query: dict, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_difference_verdict_equals_z_test(app_states: AppStates, demo_db_path, lang: str) -> None:
     from analysis.engine import compute_indices
-    from data.db import connect_read_only
+    from store.db import connect_read_only
 
     app = _open(app_states, {"year": "2024", "geo": "63", "unit": "P63-01"}, lang)
     app.multiselect(key="compare-choice").set_value(["P63-01", "P63-79"]).run()
@@ -55,7 +55,7 @@ def test_difference_verdict_equals_z_test(app_states: AppStates, demo_db_path, l
 
 
 def test_shortcut_same_new_province(app_states: AppStates, demo_db_path) -> None:
-    from data.db import connect_read_only
+    from store.db import connect_read_only
 
     app = _open(
         app_states, {"year": "2024", "geo": "63", "unit": "P63-02"}, "vi"
@@ -73,7 +73,7 @@ def test_shortcut_same_new_province(app_states: AppStates, demo_db_path) -> None
 
 
 def test_shortcut_same_region(app_states: AppStates, demo_db_path) -> None:
-    from data.db import connect_read_only
+    from store.db import connect_read_only
 
     app = _open(app_states, {"year": "2024", "geo": "63", "unit": "P63-02"}, "en")
     app.button(key="compare-same-region").click().run()

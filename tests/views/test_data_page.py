@@ -15,13 +15,13 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from data import versions
-from data.db import connect_read_only
-from data.methodology import load_waves
+from i18n import fmt_number, t
+from reference.methodology import load_waves
+from store import versions
+from store.db import connect_read_only
 from tests.ingest.builders import item_codes, microdata_frame, published_rows_2023
 from tests.views.conftest import open_page
 from ui import import_panel
-from ui.i18n import fmt_number, t
 
 PAGE = "views/data_catalogue.py"
 
@@ -82,7 +82,7 @@ def test_page_renders_every_section(app: AppTest, demo_db_path: Path, lang: str)
     columns = ("when", "kind", "year", "file", "rows", "who", "replaced")
     assert history.columns.tolist() == [t(f"data.log.{c}", lang) for c in columns]
     assert t("data.versions.none", lang) in texts(app.caption)  # the demo is a plain file: no versions yet
-    assert any("python -m data.ingest restore NAME" in c for c in texts(app.caption))
+    assert any("python -m ingest restore NAME" in c for c in texts(app.caption))
 
 
 def test_importer_inputs_exist(app: AppTest) -> None:
@@ -95,7 +95,7 @@ def test_importer_inputs_exist(app: AppTest) -> None:
     uploader = app.file_uploader[0]
     assert uploader.label == t("data.import.file", "vi")
     assert sorted(uploader.allowed_type) == [".csv", ".xlsx"]
-    assert "200 MB" in uploader.help  # data.readers.max_import_bytes() by default
+    assert "200 MB" in uploader.help  # ingest.readers.max_import_bytes() by default
     assert not app.button  # nothing to confirm before a file is checked
 
     app.radio(key="data-import-kind").set_value("published").run()

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from i18n import t
 from tests.views.conftest import AppStates
-from ui.i18n import t
 
 PAGE = "views/dimensions.py"
 CASES = [
@@ -37,7 +37,7 @@ def group_label(breakdown: str, code: str, lang: str) -> str:
 
 def engine_groups(demo_db_path, year: int, level: str, unit: str, breakdown: str) -> pd.DataFrame:
     from analysis.engine import compute_indices
-    from data.db import connect_read_only
+    from store.db import connect_read_only
 
     with connect_read_only(demo_db_path) as con:
         result = compute_indices(con, year, level, breakdown=breakdown)
@@ -80,7 +80,7 @@ def test_national_breakdown_equals_engine(app_states: AppStates, demo_db_path) -
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_suppressed_groups_shown_as_such(app_states: AppStates, demo_db_path, lang: str) -> None:
     from analysis.engine import compute_indices
-    from data.db import connect_read_only
+    from store.db import connect_read_only
 
     with connect_read_only(demo_db_path) as con:
         result = compute_indices(con, 2024, "province", breakdown="channel")

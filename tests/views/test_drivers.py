@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from i18n import fmt_number, t
 from tests.views.conftest import AppStates
-from ui.i18n import fmt_number, t
 
 PAGE = "views/drivers.py"
 CASES = [
@@ -26,7 +26,7 @@ def open_page(app_states: AppStates, lang: str, params: dict[str, str]) -> AppTe
 def expected_drivers(demo_db_path, year: int, level: str, unit: str):
     from analysis.drivers import key_drivers
     from analysis.engine import respondent_scores
-    from data.db import connect_read_only
+    from store.db import connect_read_only
     from ui.data_access import DRIVER_MAX_RESPONDENTS
 
     with connect_read_only(demo_db_path) as con:

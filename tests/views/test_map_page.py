@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from i18n import t
 from tests.views.conftest import AppStates
-from ui.i18n import t
 
 
 def _open_below(app_states: AppStates, year: str, geo: str, unit: str) -> AppTest:

@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 from analysis.change import published_style_counts, year_over_year
 from analysis.engine import compute_indices
 from charts.overview import element_markers, province_distribution
-from data.db import connect_read_only
+from i18n import fmt_ci, fmt_pct, t
+from store.db import connect_read_only
 from tests.views.conftest import AppStates
-from ui.i18n import fmt_ci, fmt_pct, t
 
 CASES = [
     ({"year": "2024", "geo": "63", "unit": "P63-01"}, "province 2024"),

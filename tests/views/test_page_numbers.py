@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from analysis.engine import compute_indices
-from data.db import connect_read_only
+from i18n import t
+from store.db import connect_read_only
 from tests.views.conftest import AppStates
-from ui.i18n import t
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from i18n import t
 from tests.views.conftest import AppStates
-from ui.i18n import t
 
 PAGES = [
     ("views/overview.py", "overview.title"),
@@ -38,8 +38,8 @@ def test_filters_round_trip_through_url(app_states: AppStates) -> None:
 
 def test_overview_headline_equals_analysis(app_states: AppStates, demo_db_path) -> None:
     from analysis.engine import compute_indices
-    from data.db import connect_read_only
-    from ui.i18n import fmt_pct
+    from i18n import fmt_pct
+    from store.db import connect_read_only
 
     app = app_states.first_run({"lang": "vi", "year": "2024", "unit": "P63-01"})
     with connect_read_only(demo_db_path) as con:

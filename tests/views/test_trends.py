@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from i18n import fmt_signed, t
 from tests.views.conftest import AppStates
-from ui.i18n import fmt_signed, t
 
 CASES = [
     {"year": "2024", "geo": "63", "unit": "P63-01"},
@@ -39,7 +39,7 @@ def test_yoy_and_slope_equal_analysis(app_states: AppStates, demo_db_path) -> No
     from analysis.change import year_over_year
     from analysis.engine import compute_indices
     from analysis.trend import trend
-    from data.db import connect_read_only
+    from store.db import connect_read_only
 
     lang = "vi"
     app = _open(app_states, {"year": "2024", "geo": "63", "unit": "P63-01"}, lang)

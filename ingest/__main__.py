@@ -1,0 +1,124 @@
+"""Command line for data import; prints one JSON object and exits 0 (done / nothing to do) or 2 (problems)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from ingest import import_file
+from ingest.readers import Problem
+from ingest.template import TemplateError, write_template
+from store import db as dbmod
+from store import versions
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Import SIPAS data files.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("template", help="write the microdata template of a wave (.csv or .xlsx)")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    for name in ("microdata", "published"):
+        p = sub.add_parser(name, help=f"load a {name} file (CSV or XLSX)")
+        p.add_argument("file", type=Path)
+        p.add_argument("--year", type=int, required=True)
+        p.add_argument(
+            "--db", type=Path, default=None, help="database (created with reference data if missing)"
+        )
+        p.add_argument(
+            "--sheet", default=None, help="XLSX sheet name (default: first visible sheet with data)"
+        )
+        p.add_argument("--replace", action="store_true", help="replace what is loaded for this year")
+        p.add_argument("--by", default=None, help="who imports (default: $SIPAS_USER or the OS user)")
+        if name == "microdata":
+            p.add_argument("--pii", choices=("drop", "hash"), default=None,
+                           help="identifying columns: drop (default, $SIPAS_PII_MODE) or keep a salted hash")  # fmt: skip
+        else:
+            p.add_argument(
+                "--index", default="overall", help="index code of the value column (default overall)"
+            )
+            p.add_argument("--source", default=None, help="source of the figures (URL or document)")
+            p.add_argument("--measured-by", default="MoHA SIPAS")
+            p.add_argument("--level", default="province", choices=("province", "district", "commune"))
+    p = sub.add_parser("versions", help="list stored database versions")
+    p.add_argument("--db", type=Path, default=None)
+    p = sub.add_parser("restore", help="switch the database back to a stored version")
+    p.add_argument("version", help="file name from `versions`")
+    p.add_argument("--db", type=Path, default=None)
+    return parser
+
+
+def _fail(problems: list[Problem], **extra: object) -> int:
+    out = {"ok": False, **extra, "errors": [asdict(p) for p in problems if p.severity == "error"],
+           "warnings": [asdict(p) for p in problems if p.severity != "error"]}  # fmt: skip
+    print(json.dumps(out, ensure_ascii=False, default=str))
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command."""
+    args = _parser().parse_args(argv)
+    if args.command == "template":
+        try:
+            files = write_template(args.year, args.out)
+        except TemplateError:
+            from ingest.problems import problem
+
+            return _fail([problem("template_unavailable", value=f"{args.year} {args.out.suffix}")])
+        print(
+            json.dumps({"ok": True, "year": args.year, "files": [str(f) for f in files]}, ensure_ascii=False)
+        )
+        return 0
+    db = args.db or dbmod.db_path()
+    if args.command == "versions":
+        rows = [{"version": v.path.name, "created": v.created.isoformat(), "label": v.label,
+                 "size_mb": round(v.size_bytes / 1e6, 1), "current": v.current} for v in versions.list_versions(db)]  # fmt: skip
+        print(json.dumps({"ok": True, "db": str(db), "versions": rows}, ensure_ascii=False))
+        return 0
+    if args.command == "restore":
+        try:
+            target = versions.restore(db, args.version)
+        except FileNotFoundError:
+            from ingest.problems import problem
+
+            return _fail([problem("version_unknown", value=args.version)])
+        print(json.dumps({"ok": True, "db": str(db), "current": target.name}, ensure_ascii=False))
+        return 0
+    if not args.file.is_file():
+        from ingest.problems import problem
+
+        return _fail([problem("file_missing", value=str(args.file))], file=str(args.file))
+    options: dict = {"sheet": args.sheet, "replace": args.replace}
+    if args.command == "microdata":
+        options["pii"] = args.pii
+    else:
+        options |= {"index_code": args.index, "source": args.source, "measured_by": args.measured_by,
+                    "level": args.level}  # fmt: skip
+    try:
+        plan, result = import_file(args.command, args.file, args.year, db=db, imported_by=args.by, **options)
+    except versions.ImportBusyError:
+        from ingest.problems import problem
+
+        return _fail([problem("import_busy", value=str(db))], file=str(args.file))
+    report = {"ok": plan.ok, "kind": plan.kind, "year": plan.year, "file": str(args.file),
+              "file_sha256": plan.file_sha256, "db": str(db), "status": plan.status}  # fmt: skip
+    if not plan.ok:
+        return _fail(plan.problems.listed, **report, counts=plan.problems.as_json()["counts"],
+                     not_listed=plan.problems.as_json()["not_listed"])  # fmt: skip
+    body = plan.problems.as_json()
+    report |= {"summary": plan.summary, "warnings": body["warnings"], "replaced": plan.replaces}
+    if result is not None:
+        report |= {"rows_loaded": result["rows_loaded"], "import_id": result["import_id"],
+                   "units_matched": plan.summary.get("units_matched"), "archive": result["archive"],
+                   "version": result["version"]}  # fmt: skip
+    else:
+        report |= {"rows_loaded": 0, "replaced": None}
+    print(json.dumps(report, ensure_ascii=False, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
