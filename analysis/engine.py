@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from analysis.indices import estimate, item_coefficients
 from analysis.ranking import rank_units, ranks_from_stored
 from store import queries
+from store import results as result_store
+from store.db import Connection
 
 DEFAULT_MIN_N = 30
 RESULT_COLUMNS = ["year", "unit_id", "grp", "index_code", "value", "se", "ci_low", "ci_high", "df",
@@ -28,7 +29,7 @@ RESULT_COLUMNS = ["year", "unit_id", "grp", "index_code", "value", "se", "ci_low
 SOURCES = ("auto", "computed", "published")
 
 
-def wave_info(con: duckdb.DuckDBPyConnection, year: int) -> dict:
+def wave_info(con: Connection, year: int) -> dict:
     """Methodology, geography and data kind of a wave (KeyError when the year has no wave)."""
     frame = queries.waves(con)
     row = frame[frame["year"] == year]
@@ -37,13 +38,13 @@ def wave_info(con: duckdb.DuckDBPyConnection, year: int) -> dict:
     return row.iloc[0].to_dict()
 
 
-def has_microdata(con: duckdb.DuckDBPyConnection, year: int) -> bool:
+def has_microdata(con: Connection, year: int) -> bool:
     """Whether respondent rows exist for the year."""
-    return bool(con.execute("SELECT count(*) > 0 FROM respondent WHERE year = ?", [year]).fetchall()[0][0])
+    return queries.has_microdata(con, year)
 
 
 def _pooled_stats(
-    con: duckdb.DuckDBPyConnection, years: Sequence[int], level: str, breakdown: str | None
+    con: Connection, years: Sequence[int], level: str, breakdown: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """PSU statistics and totals of several years as one sample (each year's strata kept apart)."""
     psu_parts, total_parts = [], []
@@ -71,15 +72,12 @@ def _base_flags(wave: dict, level: str) -> list[str]:
     return flags
 
 
-def _stored_results(con: duckdb.DuckDBPyConnection, year: int, level: str, wave: dict) -> pd.DataFrame | None:
+def _stored_results(con: Connection, year: int, level: str, wave: dict) -> pd.DataFrame | None:
     """The results stored for (year, level) at load time, in the frame `compute_indices` returns; None
     when none are stored (a database written before schema 3, or a level not stored)."""
-    try:
-        if not queries.has_stored_results(con, year, level):
-            return None
-    except duckdb.CatalogException:  # schema before 3: no stored results
+    frame = result_store.stored_results(con, year, level)
+    if frame is None:
         return None
-    frame = queries.stored_results(con, year, level)
     prefix = ",".join(_base_flags(wave, level))
     data = frame.pop("data_flags")
     flags = [(prefix + "," + f if f else prefix) if prefix else f for f in data.tolist()]
@@ -88,22 +86,19 @@ def _stored_results(con: duckdb.DuckDBPyConnection, year: int, level: str, wave:
     return frame[RESULT_COLUMNS]
 
 
-def ranks(con: duckdb.DuckDBPyConnection, year: int, level: str, index_code: str = "overall") -> pd.DataFrame:
+def ranks(con: Connection, year: int, level: str, index_code: str = "overall") -> pd.DataFrame:
     """`analysis.ranking.rank_units(compute_indices(year, level), index_code)`, read from the ranks stored
     at load time where they exist (the overall index at province levels), else simulated now."""
     results = compute_indices(con, year, level)
     rows = results[results["index_code"] == index_code]
-    try:
-        stored = queries.stored_ranks(con, year, level, index_code)
-    except duckdb.CatalogException:
-        stored = None
+    stored = result_store.stored_ranks(con, year, level, index_code)
     if stored is None or stored.empty or len(stored) != len(rows):
         return rank_units(rows, index_code)
     return ranks_from_stored(rows, stored)
 
 
 def compute_indices(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     year: int,
     level: str = "province",
     breakdown: str | None = None,
@@ -161,7 +156,7 @@ _LEVEL_PREFIX = {
 }
 
 
-def published_indices(con: duckdb.DuckDBPyConnection, year: int, level: str = "province") -> pd.DataFrame:
+def published_indices(con: Connection, year: int, level: str = "province") -> pd.DataFrame:
     """Published figures for `year` at `level`, in the shape of `compute_indices`, flagged 'published'.
 
     No standard error or interval is invented for them; n is the published respondent count where given.
@@ -171,11 +166,7 @@ def published_indices(con: duckdb.DuckDBPyConnection, year: int, level: str = "p
     prefix = _LEVEL_PREFIX.get(level)
     if prefix is None:
         return pd.DataFrame(columns=RESULT_COLUMNS)
-    frame = con.execute(
-        "SELECT * FROM published_value WHERE year = ? AND starts_with(unit_id, ?) AND value IS NOT NULL "
-        "AND measured_by = 'MoHA SIPAS'",
-        [year, prefix],
-    ).df()
+    frame = queries.published_sipas(con, year, prefix)
     out = pd.DataFrame(
         {
             "year": year,
@@ -200,7 +191,7 @@ def published_indices(con: duckdb.DuckDBPyConnection, year: int, level: str = "p
 
 
 def results(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     year: int,
     level: str = "province",
     source: str = "auto",
@@ -224,14 +215,14 @@ def results(
 
 
 def respondent_scores(
-    con: duckdb.DuckDBPyConnection, year: int, level: str, unit_id: str, max_respondents: int | None = None
+    con: Connection, year: int, level: str, unit_id: str, max_respondents: int | None = None
 ) -> pd.DataFrame:
     """Respondent-level element scores and outcome of one unit (for key-driver analysis), a fixed random
     subsample of `max_respondents` when the unit has more (`attrs["sampled_from"]` = its respondents)."""
     return queries.respondent_scores(con, year, level, unit_id, max_respondents=max_respondents)
 
 
-def comparable_years(con: duckdb.DuckDBPyConnection, year_a: int, year_b: int) -> bool:
+def comparable_years(con: Connection, year_a: int, year_b: int) -> bool:
     """Whether two waves are on the same side of the 2022 methodology break (same survey population).
 
     The 2022 and 2023 designs differ in questionnaire detail (8 vs 9 policy groups) but share population,
@@ -242,7 +233,7 @@ def comparable_years(con: duckdb.DuckDBPyConnection, year_a: int, year_b: int) -
     )
 
 
-def index_labels(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+def index_labels(con: Connection, year: int) -> pd.DataFrame:
     """index_code, level, parent index_code, name_vi, name_en, position for the wave's methodology."""
     wave = wave_info(con, year)
     components, items = queries.methodology_tree(con, wave["methodology_id"])

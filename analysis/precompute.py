@@ -15,12 +15,16 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from analysis import engine
 from analysis.ranking import rank_units
+from store import db as dbmod
+from store import results as result_store
+from store import versions
+from store.aggregates import refresh_aggregates
+from store.db import Connection
 
 # unit levels stored for every wave (agency only where respondents name an agency)
 LEVELS = ("national", "region", "province", "province34", "district", "commune", "agency")
@@ -34,11 +38,10 @@ def data_flags(flags: pd.Series) -> pd.Series:
     return flags.map(lambda f: ",".join(x for x in str(f).split(",") if x and x not in _BASE_FLAGS))
 
 
-def refresh_results(con: duckdb.DuckDBPyConnection, year: int) -> None:
+def refresh_results(con: Connection, year: int) -> None:
     """Replace the stored results and ranks of one wave by freshly computed ones (on the caller's
     transaction; the PSU aggregates of the wave must be current)."""
-    for table in ("agg_result", "agg_result_set", "agg_rank"):
-        con.execute(f"DELETE FROM {table} WHERE year = ?", [year])
+    result_store.clear_results(con, year)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for level in LEVELS:
         frame = engine.compute_indices(con, year, level, use_stored=False)
@@ -46,33 +49,27 @@ def refresh_results(con: duckdb.DuckDBPyConnection, year: int) -> None:
             level=level, data_flags=data_flags(frame["flags"]), position=np.arange(len(frame))
         )
         stored["grp"] = stored["grp"].astype(object).where(stored["grp"].notna(), "")
-        _insert(con, "agg_result", stored)
-        con.execute("INSERT INTO agg_result_set VALUES (?, ?, ?, ?)", [year, level, len(frame), now])
+        result_store.insert_rows(con, "agg_result", stored)
+        result_store.record_result_set(con, year, level, len(frame), now)
         if level in RANKED_LEVELS and not frame.empty:
             for code in RANKED_INDICES:
                 ranked = rank_units(frame[frame["index_code"] == code], code)
                 ranked = ranked.assign(level=level, position=np.arange(len(ranked)))
-                _insert(con, "agg_rank", ranked)
+                result_store.insert_rows(con, "agg_rank", ranked)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """INSERT the frame's columns that the table has, by name."""
-    columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    con.register("_precompute_rows", frame[columns])
-    try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _precompute_rows")
-    finally:
-        con.unregister("_precompute_rows")
+def refresh_wave(con: Connection, year: int) -> None:
+    """Rebuild everything stored for one wave after its rows changed: the PSU aggregates
+    (`store.aggregates.refresh_aggregates`), then the results and ranks computed from them (on the caller's
+    transaction)."""
+    refresh_aggregates(con, year)
+    refresh_results(con, year)
 
 
 def refresh_store(db: Path, years: list[int] | None = None) -> dict:
     """Rebuild the aggregates and stored results of every wave (or `years`) as a new version of the store
     (`store.versions`: copy, one transaction, atomic switch): upgrades a store written before schema 3.
     Returns {"version": file name, "years": [...], "seconds": s}."""
-    from store import db as dbmod
-    from store import versions
-    from store.aggregates import refresh_aggregates
-
     started = time.perf_counter()
     db = Path(db)
     with versions.import_lock(db):
@@ -81,13 +78,13 @@ def refresh_store(db: Path, years: list[int] | None = None) -> dict:
         try:
             con = dbmod.connect_write(work)  # adds the tables of the current schema
             try:
-                waves = [int(r[0]) for r in con.execute("SELECT DISTINCT year FROM respondent").fetchall()]
+                waves = result_store.microdata_years(con)
                 chosen = sorted(waves if years is None else set(waves) & set(years))
-                con.execute("BEGIN TRANSACTION")
+                con.begin()
                 for year in chosen:
-                    refresh_aggregates(con, year)
-                con.execute("COMMIT")
-                con.execute("CHECKPOINT")
+                    refresh_wave(con, year)
+                con.commit()
+                dbmod.checkpoint(con)
             finally:
                 con.close()
         except BaseException:
@@ -99,8 +96,6 @@ def refresh_store(db: Path, years: list[int] | None = None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m analysis.precompute [--db PATH] [--year Y ...]`: refresh stored results as a new version."""
-    from store import db as dbmod
-
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--db", type=Path, default=dbmod.db_path())
     parser.add_argument("--year", type=int, action="append", help="only these waves (repeatable)")

@@ -16,7 +16,6 @@ import json
 import sys
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -24,6 +23,7 @@ from analysis import engine
 from analysis.change import year_over_year
 from analysis.ranking import rank_many
 from store import db, queries
+from store.db import Connection
 
 LEVELS = ("national", "region", "province", "district", "commune", "agency")
 BREAKDOWNS = ("overall", "domain", "element", "item")
@@ -40,7 +40,7 @@ class ReportError(Exception):
         self.message_en = message_en
 
 
-def _engine_level(con: duckdb.DuckDBPyConnection, year: int, level: str, geography: str | None) -> str:
+def _engine_level(con: Connection, year: int, level: str, geography: str | None) -> str:
     wave_geo = engine.wave_info(con, year)["geo_version"] if engine.has_microdata(con, year) else "pre2025"
     if geography is None:
         geography = "2025" if wave_geo == "2025" else "2024"
@@ -63,7 +63,7 @@ def _filter_breakdown(frame: pd.DataFrame, breakdown: str) -> pd.DataFrame:
 
 
 def build_report(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     year: int,
     level: str,
     breakdown: str = "overall",
@@ -77,7 +77,7 @@ def build_report(
     if breakdown not in BREAKDOWNS:
         raise ReportError(f"Cách phân tách không hợp lệ: {breakdown}", f"Unknown breakdown: {breakdown}")
     years = sorted(int(y) for y in queries.waves(con)["year"])
-    published_years = {int(r[0]) for r in con.execute("SELECT DISTINCT year FROM published_value").fetchall()}
+    published_years = queries.published_years(con)
     if year not in years and year not in published_years:
         raise ReportError(f"Không có số liệu năm {year}.", f"No data for {year}.")
     eng_level = _engine_level(con, year, level, geography)

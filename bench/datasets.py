@@ -8,9 +8,9 @@ import shutil
 import time
 from pathlib import Path
 
+from analysis.precompute import refresh_wave
 from demo import AGE, CHANNELS, EDUCATION, SERVICE_FIELDS, build_demo
 from store import db as dbmod
-from store.aggregates import refresh_aggregates
 
 LARGE_PER_WAVE = 1_000_000
 
@@ -27,7 +27,7 @@ def _sql_list(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
-# everything rebuilt per wave at load time (data/aggregates.py, analysis/precompute.py)
+# everything rebuilt per wave at load time (store/aggregates.py, analysis/precompute.py)
 AGGREGATE_TABLES = ("agg_psu_item", "agg_psu_respondent", "agg_psu_item_group", "agg_psu_respondent_group",
                     "agg_respondent_score", "agg_result", "agg_result_set", "agg_rank")  # fmt: skip
 
@@ -120,7 +120,7 @@ def large_db(
                 [year],
             )
             con.execute("UPDATE survey_wave SET data_kind = 'generated' WHERE year = ?", [year])
-            refresh_aggregates(con, year)
+            refresh_wave(con, year)
             con.execute("COMMIT")
             timings[str(year)] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()

@@ -26,16 +26,18 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from reference.geography import load_reference
-from reference.methodology import load_all, load_waves, store_rows
-from reference.published import load_published, national_rows
+from analysis.precompute import refresh_wave
+from reference.methodology import load_waves
+from reference.published import national_rows
 from store import db as dbmod
+from store import imports, queries
 from store.aggregates import refresh_aggregates
+from store.db import Connection
+from store.reference_tables import load_methodologies, load_published, load_reference
 
 DEFAULT_SEED = 2017
 # Respondents per wave: published where known (SIPAS.md §2.4), else a round figure of the same size.
@@ -380,13 +382,6 @@ def generate_wave(
     return resp[columns], answers
 
 
-def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> None:
-    columns = frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
-    con.register("_frame", frame)
-    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _frame")
-    con.unregister("_frame")
-
-
 def _values_for_ranks(published: pd.DataFrame, targets: dict[int, dict[str, float]]) -> pd.DataFrame:
     """Targets for provinces known only by a published rank: the value at that rank's quantile of the
     province spread, value = national + 2.4 · Φ⁻¹(1 − (rank − ½)/63), so the demo agrees with published ranks."""
@@ -401,59 +396,52 @@ def _values_for_ranks(published: pd.DataFrame, targets: dict[int, dict[str, floa
 
 
 def populate(
-    con: duckdb.DuckDBPyConnection, seed: int = DEFAULT_SEED, scale: float = 1.0, store_results: bool = True
+    con: Connection, seed: int = DEFAULT_SEED, scale: float = 1.0, store_results: bool = True
 ) -> dict[str, int]:
     """Fill an empty store (schema already created) with reference data, published figures and the demo;
     `store_results=False` leaves out the stored results (pages then estimate; for quick test builds)."""
     counts: dict[str, int] = {}
-    import_id = dbmod.scalar(con, "SELECT nextval('import_id_seq')")
+    import_id = imports.next_import_id(con)
     counts |= {f"reference_{k}": v for k, v in load_reference(con).items()}
-    methodologies = load_all()
-    for methodology in methodologies.values():
-        for table, frame in store_rows(methodology).items():
-            _insert_frame(con, table, frame)
+    load_methodologies(con)
     waves = load_waves()
     counts["published"] = load_published(con, import_id)
 
-    units = con.execute("SELECT * FROM admin_unit").df()
-    crosswalk = con.execute("SELECT * FROM unit_crosswalk").df()
+    units = queries.units(con)
+    crosswalk = queries.crosswalk(con)
     provinces63 = _province_frame(units, "pre2025")
     persistent = _province_deviation(np.random.default_rng([seed, 0]), provinces63, crosswalk)
-    published = con.execute(
-        "SELECT year, unit_id, value, rank FROM published_value "
-        "WHERE index_code = 'overall' AND unit_id LIKE 'P63-%' AND measured_by = ? "
-        "AND (value IS NOT NULL OR rank IS NOT NULL)",
-        ["MoHA SIPAS"],
-    ).df()
+    published = queries.published_province_overall(con, "MoHA SIPAS")
     published = _values_for_ranks(published, national_targets())
     targets = national_targets()
     respondents = 0
     for year, wave in sorted(waves.items()):
         spec = WaveSpec(year, wave.methodology, wave.geo_version)
-        items = con.execute(
-            "SELECT * FROM methodology_item WHERE methodology_id = ? ORDER BY position", [spec.methodology_id]
-        ).df()
-        components = con.execute(
-            "SELECT * FROM methodology_component WHERE methodology_id = ?", [spec.methodology_id]
-        ).df()
+        components, items = queries.methodology_tree(con, spec.methodology_id)
         pub_year = dict(published[published.year == year][["unit_id", "value"]].itertuples(index=False))
         resp, answers = generate_wave(
             spec, units, items, components, targets[year], persistent, pub_year, seed, scale
         )
         resp["import_id"] = import_id
-        _insert_frame(con, "respondent", resp)
-        _insert_frame(con, "answer", answers)
-        con.execute(
-            "INSERT INTO survey_wave VALUES (?, ?, ?, ?, ?, 'generated', ?)",
-            [year, spec.methodology_id, spec.geo_version, wave.fieldwork_start, wave.fieldwork_end,
-             wave.notes_en],
+        imports.insert_frame(con, "respondent", resp)
+        imports.insert_frame(con, "answer", answers)
+        imports.insert_survey_wave(
+            con, year, spec.methodology_id, spec.geo_version, wave.fieldwork_start, wave.fieldwork_end,
+            "generated", wave.notes_en,
         )  # fmt: skip
-        refresh_aggregates(con, year, results=store_results)
+        if store_results:
+            refresh_wave(con, year)
+        else:
+            refresh_aggregates(con, year)
         respondents += len(resp)
     counts["respondents"] = respondents
-    con.execute(
-        "INSERT INTO import_log (import_id, kind, rows_loaded, imported_by, note) VALUES (?, 'demo', ?, ?, ?)",
-        [import_id, respondents, getpass.getuser(), json.dumps({"seed": seed, "scale": scale})],
+    imports.insert_import_log(
+        con,
+        import_id,
+        "demo",
+        respondents,
+        getpass.getuser(),
+        note=json.dumps({"seed": seed, "scale": scale}),
     )
     return counts
 
@@ -469,10 +457,10 @@ def build_demo(
         leftover.unlink(missing_ok=True)
     con = dbmod.connect_write(building)
     try:
-        con.execute("BEGIN TRANSACTION")
+        con.begin()
         counts = populate(con, seed=seed, scale=scale, store_results=store_results)
-        con.execute("COMMIT")
-        con.execute("CHECKPOINT")
+        con.commit()
+        dbmod.checkpoint(con)
     finally:
         con.close()
     os.replace(building, target)

@@ -47,9 +47,9 @@ def import_file(
             work, final = versions.new_work_file(db, label)
             con = dbmod.connect_write(work)
             try:
-                con.execute("BEGIN TRANSACTION")
+                con.begin()
                 load.create_reference(con, by)
-                con.execute("COMMIT")
+                con.commit()
                 plan = prepare(kind, con, path, year, **options)
             finally:
                 con.close()

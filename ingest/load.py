@@ -10,18 +10,16 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
 import pandas as pd
-import pyarrow as pa
 
+from analysis.precompute import refresh_wave
 from ingest.microdata import pii_salt, salted_hash
 from ingest.plan import Plan
-from reference.geography import load_reference
-from reference.methodology import load_all, load_waves, store_rows
-from reference.published import load_published
+from reference.methodology import load_waves
 from store import db as dbmod
-from store import versions
-from store.aggregates import refresh_aggregates
+from store import imports, versions
+from store.db import Connection
+from store.reference_tables import load_methodologies, load_published, load_reference
 
 
 def archive_dir(db: Path) -> Path:
@@ -39,26 +37,14 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> None:
-    names = frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
-    con.register("_ingest_frame", frame)
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _ingest_frame")
-    finally:
-        con.unregister("_ingest_frame")
-
-
-def create_reference(con: duckdb.DuckDBPyConnection, imported_by: str) -> dict[str, int]:
+def create_reference(con: Connection, imported_by: str) -> dict[str, int]:
     """Fill a new, empty store with units, crosswalk, methodologies and the vendored published figures."""
-    import_id = dbmod.scalar(con, "SELECT nextval('import_id_seq')")
+    import_id = imports.next_import_id(con)
     counts = load_reference(con)
-    for methodology in load_all().values():
-        for table, frame in store_rows(methodology).items():
-            _insert(con, table, frame)
+    load_methodologies(con)
     counts["published"] = load_published(con, import_id)
-    con.execute(
-        "INSERT INTO import_log (import_id, kind, rows_loaded, imported_by, note) VALUES (?, 'reference', ?, ?, ?)",
-        [import_id, sum(counts.values()), imported_by, json.dumps(counts)],
+    imports.insert_import_log(
+        con, import_id, "reference", sum(counts.values()), imported_by, note=json.dumps(counts)
     )
     return counts
 
@@ -92,51 +78,34 @@ def archive(plan: Plan, db: Path) -> Path:
     return target
 
 
-def _ensure_wave(con: duckdb.DuckDBPyConnection, year: int, kind: str) -> None:
-    row = dbmod.one(con, "SELECT data_kind FROM survey_wave WHERE year = ?", [year])
-    if row is not None:
+def _ensure_wave(con: Connection, year: int, kind: str) -> None:
+    """Make sure `year` has a survey_wave row (from `reference/waves.toml`); loaded microdata marks it so."""
+    if imports.wave_row(con, year) is not None:
         if kind == "microdata":
-            con.execute("UPDATE survey_wave SET data_kind = 'microdata' WHERE year = ?", [year])
+            imports.mark_wave_microdata(con, year)
         return
     wave = load_waves().get(year)
     if wave is None:
         return
-    con.execute(
-        "INSERT INTO survey_wave VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [year, wave.methodology, wave.geo_version, wave.fieldwork_start, wave.fieldwork_end,
-         "microdata" if kind == "microdata" else "published_only", wave.notes_en],
+    imports.insert_survey_wave(
+        con, year, wave.methodology, wave.geo_version, wave.fieldwork_start, wave.fieldwork_end,
+        "microdata" if kind == "microdata" else "published_only", wave.notes_en,
     )  # fmt: skip
 
 
-def _check_unique_respondents(con: duckdb.DuckDBPyConnection, year: int) -> None:
-    """Defensive check inside the transaction (validation already refuses duplicates): respondent ids and
-    compact numbers are unique within the wave; raises (the caller rolls back) if not."""
-    dupes = dbmod.one(
-        con,
-        "SELECT count(*) - count(DISTINCT respondent_id), count(*) - count(DISTINCT resp_no) FROM respondent "
-        "WHERE year = ?",
-        [year],
-    )
-    if dupes and any(dupes):
-        raise RuntimeError(f"duplicate respondents in wave {year} after insert: {dupes}")
-
-
-def write(
-    con: duckdb.DuckDBPyConnection, plan: Plan, *, db: Path, imported_by: str, archived: Path | None
-) -> dict:
+def write(con: Connection, plan: Plan, *, db: Path, imported_by: str, archived: Path | None) -> dict:
     """Apply a ready plan inside the caller's transaction; returns what was loaded and replaced."""
-    import_id = int(dbmod.scalar(con, "SELECT nextval('import_id_seq')"))
+    import_id = imports.next_import_id(con)
     year = plan.year
     replaced = None
     if plan.kind == "microdata":
         if plan.replaces:
-            for table in ("answer", "respondent", "respondent_recheck"):
-                con.execute(f"DELETE FROM {table} WHERE year = ?", [year])
+            imports.delete_wave_microdata(con, year)
             replaced = plan.replaces
         respondent = plan.payload["respondent"].assign(import_id=import_id)
-        _insert(con, "respondent", respondent)
-        _check_unique_respondents(con, year)
-        _insert(con, "answer", plan.payload["answer"])
+        imports.insert_frame(con, "respondent", respondent)
+        imports.check_unique_respondents(con, year)  # defensive: validation already refuses duplicates
+        imports.insert_frame(con, "answer", plan.payload["answer"])
         if "identifying" in plan.payload:
             salt = pii_salt(db)
             frames = [
@@ -144,24 +113,16 @@ def write(
                               "value_hash": [salted_hash(salt, v) for v in values]})
                 for kind, (resp_nos, values) in plan.payload["identifying"].items()
             ]  # fmt: skip
-            _insert(con, "respondent_recheck", pd.concat(frames, ignore_index=True))
+            imports.insert_recheck_hashes(con, pd.concat(frames, ignore_index=True))
         _ensure_wave(con, year, "microdata")
-        refresh_aggregates(con, year)
+        refresh_wave(con, year)
         rows = len(respondent)
     else:
         rows_frame = plan.payload["published"].assign(import_id=import_id)
         if plan.replaces:
-            con.register("_replace_keys", rows_frame[["unit_id", "index_code"]])
-            try:
-                con.execute(
-                    "DELETE FROM published_value p USING _replace_keys k WHERE p.year = ? AND p.measured_by = ? "
-                    "AND p.unit_id = k.unit_id AND p.index_code = k.index_code",
-                    [year, plan.options["measured_by"]],
-                )
-            finally:
-                con.unregister("_replace_keys")
+            imports.delete_published(con, year, plan.options["measured_by"], rows_frame)
             replaced = plan.replaces
-        _insert(con, "published_value", rows_frame)
+        imports.insert_frame(con, "published_value", rows_frame)
         _ensure_wave(con, year, "published")
         rows = len(rows_frame)
     note = {
@@ -170,11 +131,10 @@ def write(
         "warnings": sum(n for (c, sev), n in plan.problems.counts.items() if sev != "error"),
         "options": {k: v for k, v in plan.options.items() if v is not None},
     }
-    con.execute(
-        "INSERT INTO import_log (import_id, kind, year, file_name, file_sha256, rows_loaded, imported_by, "
-        "imported_at, replaced, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [import_id, plan.kind, year, plan.file_name, plan.file_sha256, rows, imported_by, utc_now(),
-         json.dumps(replaced, default=str) if replaced else None, json.dumps(note, default=str)],
+    imports.insert_import_log(
+        con, import_id, plan.kind, rows, imported_by, year=year, file_name=plan.file_name,
+        file_sha256=plan.file_sha256, imported_at=utc_now(),
+        replaced=json.dumps(replaced, default=str) if replaced else None, note=json.dumps(note, default=str),
     )  # fmt: skip
     return {"import_id": import_id, "rows_loaded": rows, "replaced": replaced}
 
@@ -184,10 +144,10 @@ def commit(plan: Plan, db: Path, work: Path, final: Path, *, imported_by: str) -
     switch the database to the new version. Any failure leaves the current version untouched."""
     con = dbmod.connect_write(work)
     try:
-        con.execute("BEGIN TRANSACTION")
+        con.begin()
         result = write(con, plan, db=db, imported_by=imported_by, archived=archive_path(plan, db))
-        con.execute("COMMIT")
-        con.execute("CHECKPOINT")
+        con.commit()
+        dbmod.checkpoint(con)
         archived = archive(plan, db)
     except BaseException:
         con.close()

@@ -17,7 +17,6 @@ import stat
 import sys
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -29,7 +28,8 @@ from ingest.problems import Problems
 from ingest.readers import Column, ReadError, Table, read_table
 from reference import units as units_module
 from reference.units import UnitMatcher, fold
-from store import db as dbmod
+from store import imports, queries
+from store.db import Connection
 
 PII_MODES = ("drop", "hash")
 PHONE_RE = re.compile(r"^(\+?84|0)\d{9,10}$")
@@ -134,14 +134,12 @@ def _save_matcher(path: Path, matcher: UnitMatcher) -> None:
         tmp.unlink(missing_ok=True)  # a cache only: the import goes on without it
 
 
-def matcher_for(con: duckdb.DuckDBPyConnection) -> UnitMatcher:
+def matcher_for(con: Connection) -> UnitMatcher:
     """A unit matcher for the store behind `con`, reused while its units are unchanged: building one reads
     14,000 units and takes about two seconds, so it is kept in memory and, pickled, in a private cache folder
     (`matcher_cache_dir()`, keyed by the units, the crosswalk and the code of `reference.units`), where a new
     process loads it in a fraction of that."""
-    fingerprint = dbmod.one(
-        con, "SELECT count(*), sum(hash(unit_id, parent_id, name_vi, valid_to)) FROM admin_unit"
-    ) + dbmod.one(con, "SELECT count(*), sum(hash(old_unit_id, new_unit_id)) FROM unit_crosswalk")
+    fingerprint = imports.units_fingerprint(con)
     matcher = _MATCHERS.get(fingerprint)
     if matcher is None:
         _MATCHERS.clear()
@@ -149,7 +147,7 @@ def matcher_for(con: duckdb.DuckDBPyConnection) -> UnitMatcher:
         private = _private_dir(path.parent)
         matcher = _load_matcher(path) if private and path.exists() else None
         if matcher is None:
-            matcher = UnitMatcher.from_db(con)
+            matcher = queries.unit_matcher(con)
             if private:
                 _save_matcher(path, matcher)
         _MATCHERS[fingerprint] = matcher
@@ -307,7 +305,7 @@ def read_file(
 
 
 def prepare(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     path: Path | str,
     year: int,
     *,
@@ -326,11 +324,7 @@ def prepare(
     if wave is None:
         problems.error("year_unknown", value=year)
         return plan
-    items = con.execute(
-        "SELECT item_code, kind, element_code, scale_min, scale_max, missing_codes, text_vi, text_en "
-        "FROM methodology_item WHERE methodology_id = ? ORDER BY position",
-        [wave.methodology_id],
-    ).df()
+    items = imports.wave_items(con, wave.methodology_id)
     table = read_file(path, "microdata", problems, sheet, items["item_code"].tolist())
     if table is None:
         return plan
@@ -421,9 +415,7 @@ def prepare(
         commune_id = _resolve_column(problems, matcher, commune_text, parent, rownums, level="commune",
                                      geo_version=gv, label=f["commune"])  # fmt: skip
         if gv == "pre2025" and "district" not in f:
-            parents = dict(
-                con.execute("SELECT unit_id, parent_id FROM admin_unit WHERE level = 'commune'").fetchall()
-            )
+            parents = imports.commune_parents(con)
             district_id = Column.from_cells(commune_id).map(parents.get).cells()
     if "psu_id" in f:
         psu = _texts(data[f["psu_id"]]).cells()
@@ -474,14 +466,9 @@ def prepare(
     answers = _answers(problems, data, rownums, items, cmap.items)
 
     errors_in_file = problems.n_errors
-    current = dbmod.one(
-        con,
-        "SELECT l.import_id, l.file_sha256, l.file_name, l.imported_at "
-        "FROM respondent r LEFT JOIN import_log l USING (import_id) WHERE r.year = ? LIMIT 1",
-        [year],
-    )
+    current = imports.wave_import(con, year)
     if current is not None:
-        n_now = int(dbmod.scalar(con, "SELECT count(*) FROM respondent WHERE year = ?", [year]))
+        n_now = imports.respondent_count(con, year)
         plan.replaces = {"import_id": current[0], "file_sha256": current[1], "file_name": current[2],
                          "imported_at": str(current[3]), "respondents": n_now,
                          "data_kind": wave.data_kind}  # fmt: skip

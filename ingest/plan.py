@@ -6,12 +6,12 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from ingest.problems import Problems
 from reference.methodology import load_waves
-from store import db as dbmod
+from store import imports
+from store.db import Connection
 
 
 def sha256_file(path: Path) -> str:
@@ -59,11 +59,9 @@ class WaveFacts:
     data_kind: str | None
 
 
-def wave_facts(con: duckdb.DuckDBPyConnection, year: int) -> WaveFacts | None:
+def wave_facts(con: Connection, year: int) -> WaveFacts | None:
     """Facts for `year`, or None when no wave of that year is known anywhere."""
-    row = dbmod.one(
-        con, "SELECT methodology_id, geo_version, data_kind FROM survey_wave WHERE year = ?", [year]
-    )
+    row = imports.wave_row(con, year)
     if row:
         return WaveFacts(year, row[0], row[1], True, row[2])
     wave = load_waves().get(year)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -15,7 +14,8 @@ from ingest.plan import Plan, geo_version_for, sha256_file, wave_facts
 from ingest.readers import parse_number
 from reference.methodology import load_all
 from reference.units import fold
-from store import db as dbmod
+from store import imports
+from store.db import Connection
 
 NATIONAL_NAMES = {
     "toan quoc",
@@ -31,15 +31,12 @@ LEVELS = ("province", "district", "commune")
 PREVIEW_ROWS = 100
 
 
-def component_codes(con: duckdb.DuckDBPyConnection, methodology_id: str | None) -> dict[str, str]:
+def component_codes(con: Connection, methodology_id: str | None) -> dict[str, str]:
     """Folded component names, codes and known spellings -> index codes ('overall', 'domain:policy', …)."""
     out: dict[str, str] = {}
     if methodology_id is None:
         return {"sipas": "overall"}
-    rows = con.execute(
-        "SELECT component_code, level, name_vi, name_en FROM methodology_component WHERE methodology_id = ?",
-        [methodology_id],
-    ).fetchall()
+    rows = imports.component_names(con, methodology_id)
     index = {}
     for code, level, name_vi, name_en in rows:
         index_code = "overall" if level == "overall" else f"{level}:{code}"
@@ -52,7 +49,7 @@ def component_codes(con: duckdb.DuckDBPyConnection, methodology_id: str | None) 
     return out
 
 
-def _methodology_for(con: duckdb.DuckDBPyConnection, year: int) -> tuple[str | None, str]:
+def _methodology_for(con: Connection, year: int) -> tuple[str | None, str]:
     wave = wave_facts(con, year)
     if wave is not None:
         return wave.methodology_id, wave.geo_version
@@ -72,7 +69,7 @@ def _cell_text(value: object) -> str | None:
 
 
 def prepare(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     path: Path | str,
     year: int,
     *,
@@ -228,8 +225,7 @@ def prepare(
             problems.error("values_look_like_fractions", column=f.get("value"), value=main.value.iloc[0])
         ranked = rows[(rows.index_code == index_code) & rows["rank"].notna()]
         if not ranked.empty:
-            n_units = dbmod.scalar(con, "SELECT count(*) FROM admin_unit WHERE level = ? AND geo_version = ?",
-                                   [level, gv])  # fmt: skip
+            n_units = imports.count_units(con, level, gv)
             rows.loc[ranked.index, "rank_of"] = n_units if level == "province" else len(ranked)
             both = ranked[ranked.value.notna()].sort_values("value", ascending=False)
             ranks = both["rank"].to_numpy()
@@ -244,17 +240,7 @@ def prepare(
         problems.error("no_rows")
         return plan
 
-    keys = rows[["unit_id", "index_code"]]
-    con.register("_new_keys", keys)
-    try:
-        existing = con.execute(
-            "SELECT p.unit_id, p.index_code, p.import_id, l.file_sha256 FROM published_value p "
-            "JOIN _new_keys k USING (unit_id, index_code) LEFT JOIN import_log l USING (import_id) "
-            "WHERE p.year = ? AND p.measured_by = ?",
-            [year, measured_by],
-        ).df()
-    finally:
-        con.unregister("_new_keys")
+    existing = imports.published_imports(con, year, measured_by, rows[["unit_id", "index_code"]])
     if not existing.empty:
         plan.replaces = {
             "rows": len(existing),
@@ -278,7 +264,7 @@ def prepare(
         "encoding": table.encoding,
         "header_row": table.header_row,
     }
-    names = dict(con.execute("SELECT unit_id, name_vi FROM admin_unit").fetchall())
+    names = imports.unit_names(con)
     preview = rows.copy()
     preview.insert(1, "name_vi", preview.unit_id.map(names))
     plan.preview = preview.rename(columns={"_row": "row"}).drop(columns=["_column"]).head(PREVIEW_ROWS)

@@ -1,4 +1,4 @@
-"""Turn an uploaded CSV or XLSX file into a clean table of cells (used by the importer, ``data/ingest.py``).
+"""Turn an uploaded CSV or XLSX file into a clean table of cells (used by the importer, ``ingest/``).
 
 :func:`read_table` checks the size, detects the format from the content (not only the extension), decodes
 CSV text (UTF-8, UTF-16, Windows-1258; legacy TCVN3/VNI font encodings are refused), reads XLSX with

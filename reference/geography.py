@@ -35,7 +35,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 PACKAGE = "vietnamadminunits"
@@ -533,37 +532,3 @@ def crosswalk_coverage() -> dict[str, int]:
     per_old = commune_rows.groupby("old_unit_id").size()
     out["commune_divided"] = int((per_old > 1).sum())
     return out
-
-
-def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Insert units and crosswalk into the existing ``admin_unit`` / ``unit_crosswalk`` tables.
-
-    Re-running replaces the rows with the same keys. Runs in the caller's transaction (the caller commits
-    or rolls back, so reference data and everything loaded with it land together). Returns row counts.
-    """
-    units = build_units()
-    crosswalk = build_crosswalk()
-    con.register("_ref_admin_unit", units)
-    con.register("_ref_unit_crosswalk", crosswalk)
-    try:
-        con.execute("DELETE FROM admin_unit WHERE unit_id IN (SELECT unit_id FROM _ref_admin_unit)")
-        con.execute(
-            "DELETE FROM unit_crosswalk WHERE (old_unit_id, new_unit_id) IN "
-            "(SELECT (old_unit_id, new_unit_id) FROM _ref_unit_crosswalk)"
-        )
-        con.execute(
-            "INSERT INTO admin_unit (unit_id, gso_code, level, geo_version, name_vi, short_vi, type_vi,"
-            " name_en, parent_id, region_id, valid_from, valid_to, lat, lon, is_generated)"
-            " SELECT unit_id, gso_code, level, geo_version, name_vi, short_vi, type_vi, name_en, parent_id,"
-            " region_id, CAST(valid_from AS DATE), CAST(valid_to AS DATE), lat, lon, is_generated"
-            " FROM _ref_admin_unit"
-        )
-        con.execute(
-            "INSERT INTO unit_crosswalk (old_unit_id, new_unit_id, share, is_default, effective, source)"
-            " SELECT old_unit_id, new_unit_id, share, is_default, CAST(effective AS DATE), source"
-            " FROM _ref_unit_crosswalk"
-        )
-    finally:
-        con.unregister("_ref_admin_unit")
-        con.unregister("_ref_unit_crosswalk")
-    return {"admin_unit": len(units), "unit_crosswalk": len(crosswalk)}

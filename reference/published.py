@@ -10,7 +10,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from reference.units import UnitMatcher, fold
@@ -238,21 +237,14 @@ def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.reset_index()[PUBLISHED_COLUMNS]
 
 
-def load_published(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> int:
-    """Insert every published figure (and the agency units they need) in the open transaction; returns rows."""
-    matcher = UnitMatcher.from_db(con)
+def published_tables(matcher: UnitMatcher, import_id: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(agency units to add to `admin_unit`, every published figure as `published_value` rows with
+    `import_id`): what `store.reference_tables.load_published` inserts."""
     agencies, agency_rows = agency_units_and_rows(matcher)
-    if not agencies.empty:
-        con.register("agency_frame", agencies)
-        con.execute("INSERT INTO admin_unit SELECT * FROM agency_frame")
-        con.unregister("agency_frame")
     rows = national_rows() + element_rows() + province_rows(matcher) + agency_rows
     frame = _merge_duplicates(pd.DataFrame(rows, columns=PUBLISHED_COLUMNS))
     frame["import_id"] = import_id
     frame["rank"] = frame["rank"].astype("Int64")
     frame["rank_of"] = frame["rank_of"].astype("Int64")
     frame["respondents"] = frame["respondents"].astype("Int64")
-    con.register("published_frame", frame)
-    con.execute(f"INSERT INTO published_value ({', '.join(frame.columns)}) SELECT * FROM published_frame")
-    con.unregister("published_frame")
-    return len(frame)
+    return agencies, frame

@@ -29,7 +29,6 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 LEVELS = ("nation", "region", "province", "district", "commune", "agency")
@@ -270,22 +269,9 @@ class UnitMatcher:
     @classmethod
     def from_frame(cls, units: pd.DataFrame, crosswalk: pd.DataFrame | None = None) -> UnitMatcher:
         """Matcher over an ``admin_unit``-shaped frame; ``crosswalk`` (``unit_crosswalk``-shaped) gives
-        the 2025 successors of old provinces and defaults to :func:`reference.geography.build_crosswalk`."""
+        the 2025 successors of old provinces and defaults to :func:`reference.geography.build_crosswalk`.
+        A store's tables give one through :func:`store.queries.unit_matcher`."""
         return cls(units, crosswalk)
-
-    @classmethod
-    def from_db(cls, con: duckdb.DuckDBPyConnection) -> UnitMatcher:
-        """Matcher over the ``admin_unit`` and ``unit_crosswalk`` tables of a store."""
-        units = con.execute(
-            "SELECT unit_id, gso_code, level, geo_version, name_vi, short_vi, type_vi, name_en, parent_id "
-            "FROM admin_unit"
-        ).df()
-        crosswalk = con.execute(
-            "SELECT old_unit_id, new_unit_id FROM unit_crosswalk "
-            "WHERE old_unit_id LIKE ? AND new_unit_id LIKE ?",
-            ["P63-%", "P34-%"],
-        ).df()
-        return cls(units, crosswalk if len(crosswalk) else None)
 
     def _province_successors(self) -> dict[str, str]:
         if self._successors is None:

@@ -1,9 +1,10 @@
 """Per-PSU sufficient statistics kept beside the raw answers, rebuilt in the same transaction as a load,
-overall and per respondent group of every breakdown; then the wave's stored results (analysis/precompute)."""
+overall and per respondent group of every breakdown. SQL only: the wave's stored results are computed on top
+of these by `analysis.precompute.refresh_wave` (aggregates, then results)."""
 
 from __future__ import annotations
 
-import duckdb
+from store.db import Connection
 
 UNIT_COLUMNS = "r.stratum_id, r.psu_id, r.province_id, r.district_id, r.commune_id, r.agency_id"
 GROUP_UNIT_COLUMNS = "r.stratum_id, r.psu_id, r.province_id"  # group aggregates serve province levels
@@ -23,9 +24,9 @@ def _respondent_groups(year_param: str = "?") -> str:
     """
 
 
-def refresh_aggregates(con: duckdb.DuckDBPyConnection, year: int, results: bool = True) -> None:
-    """Recompute the PSU aggregates of one wave from `answer` and `respondent`, then (`results`) its stored
-    index results and ranks.
+def refresh_aggregates(con: Connection, year: int) -> None:
+    """Recompute the PSU aggregates of one wave from `answer` and `respondent` (on the caller's transaction;
+    the stored index results and ranks are `analysis.precompute.refresh_results`).
 
     Per PSU x item (x breakdown x group): w_valid = Σw over valid answers, w_pos = Σw over answers in
     [positive_min, positive_max], w_score = Σw·(value − scale_min)/(scale_max − scale_min); valid = within
@@ -101,8 +102,3 @@ def refresh_aggregates(con: duckdb.DuckDBPyConnection, year: int, results: bool 
     finally:
         con.execute("DROP TABLE IF EXISTS _item_value")
         con.execute("DROP TABLE IF EXISTS _respondent_group")
-    if results:
-        # analysis depends on data, not the reverse, except here: a load must leave its results stored
-        from analysis.precompute import refresh_results
-
-        refresh_results(con, year)

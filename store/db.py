@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+Connection = duckdb.DuckDBPyConnection  # the connection type every layer may name in its type hints
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO_ROOT / "data"  # database files: the current version, stored versions, import archive
 DEFAULT_DB_PATH = DATA_DIR / "sipas.duckdb"
@@ -28,7 +29,7 @@ def shared_dir() -> Path:
     return Path(os.environ.get("SIPAS_SHARED_DIR", str(REPO_ROOT.parent / "shared")))
 
 
-def connect_read_only(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+def connect_read_only(path: Path | str | None = None) -> Connection:
     """Open an existing database read-only (many readers may do so at once)."""
     target = Path(path) if path is not None else db_path()
     if not target.exists():
@@ -41,7 +42,7 @@ def connect_read_only(path: Path | str | None = None) -> duckdb.DuckDBPyConnecti
     return con
 
 
-def connect_write(path: Path | str) -> duckdb.DuckDBPyConnection:
+def connect_write(path: Path | str) -> Connection:
     """Open (or create) a database for writing and make sure the schema exists."""
     con = duckdb.connect(str(path))
     con.execute("SET enable_progress_bar = false")
@@ -49,19 +50,24 @@ def connect_write(path: Path | str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+def one(con: Connection, sql: str, params: list | None = None) -> tuple | None:
     """First row of a query, with the result drained (DuckDB 2 results stream and own the connection)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:
+def scalar(con: Connection, sql: str, params: list | None = None) -> object:
     """First column of the first row (None when there is no row)."""
     row = one(con, sql, params)
     return row[0] if row else None
 
 
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+def checkpoint(con: Connection) -> None:
+    """Write the database's log into its file (after a commit, before the file is closed and published)."""
+    con.execute("CHECKPOINT")
+
+
+def create_schema(con: Connection) -> None:
     """Create every table of `schema.sql` if missing and record the schema version once."""
     con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
     current = scalar(con, "SELECT max(version) FROM schema_version")
@@ -70,6 +76,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO schema_version (version, note) VALUES (?, ?)", [SCHEMA_VERSION, note])
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+def schema_version(con: Connection) -> int:
     """Highest schema version recorded in the database."""
     return int(scalar(con, "SELECT max(version) FROM schema_version"))

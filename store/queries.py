@@ -8,6 +8,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from reference.units import UnitMatcher
+from store.db import Connection
+
 # Unit level -> SQL expression giving the unit of a respondent `r` (joined with its province `pu`
 # and, for the 2025 geography of a pre-2025 wave, the province crosswalk `cw`).
 UNIT_EXPRESSIONS: dict[str, str] = {
@@ -56,7 +59,7 @@ _AGG_JOINS = """
 
 
 def psu_item_stats(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     year: int,
     level: str,
     breakdown: str | None = None,
@@ -104,7 +107,7 @@ def psu_item_stats(
 
 
 def respondent_scores(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     year: int,
     level: str,
     unit_id: str,
@@ -165,7 +168,7 @@ def respondent_scores(
 
 
 def respondent_totals(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     year: int,
     level: str,
     breakdown: str | None = None,
@@ -206,11 +209,11 @@ def respondent_totals(
 GROUP_LEVELS = ("national", "region", "province", "province34")  # levels the group aggregates serve
 
 
-def _group_aggregates_serve(con: duckdb.DuckDBPyConnection, year: int, level: str) -> bool:
+def _group_aggregates_serve(con: Connection, year: int, level: str) -> bool:
     return level in GROUP_LEVELS and has_group_aggregates(con, year)
 
 
-def has_group_aggregates(con: duckdb.DuckDBPyConnection, year: int) -> bool:
+def has_group_aggregates(con: Connection, year: int) -> bool:
     """Whether the per-group PSU aggregates of a wave exist (schema 3; a wave with respondents has rows)."""
     try:
         row = con.execute("SELECT 1 FROM agg_psu_respondent_group WHERE year = ? LIMIT 1", [year]).fetchall()
@@ -219,7 +222,7 @@ def has_group_aggregates(con: duckdb.DuckDBPyConnection, year: int) -> bool:
     return bool(row)
 
 
-def has_respondent_scores(con: duckdb.DuckDBPyConnection, year: int) -> bool:
+def has_respondent_scores(con: Connection, year: int) -> bool:
     """Whether per-respondent scores of a wave are stored (schema 3)."""
     try:
         return bool(
@@ -229,44 +232,12 @@ def has_respondent_scores(con: duckdb.DuckDBPyConnection, year: int) -> bool:
         return False
 
 
-def has_stored_results(con: duckdb.DuckDBPyConnection, year: int, level: str) -> bool:
-    """Whether results of (year, level) were stored at load time (raises CatalogException before schema 3)."""
-    return bool(
-        con.execute("SELECT 1 FROM agg_result_set WHERE year = ? AND level = ?", [year, level]).fetchall()
-    )
-
-
-def stored_results(con: duckdb.DuckDBPyConnection, year: int, level: str) -> pd.DataFrame:
-    """Stored results of (year, level) in their computed row order (unit_id, grp, index_code, value, se,
-    ci_low, ci_high, df, n, n_eff, n_valid, n_psu, data_flags)."""
-    return con.execute(
-        """
-        SELECT unit_id, grp, index_code, value, se, ci_low, ci_high, df, n, n_eff, n_valid, n_psu, data_flags
-        FROM agg_result WHERE year = ? AND level = ? ORDER BY position
-        """,
-        [year, level],
-    ).df()
-
-
-def stored_ranks(con: duckdb.DuckDBPyConnection, year: int, level: str, index_code: str) -> pd.DataFrame:
-    """Stored ranks of one index (unit_id, rank, rank_of, rank_low, rank_high, tier, position)."""
-    return con.execute(
-        """
-        SELECT unit_id, rank, rank_of, rank_low, rank_high, tier, position
-        FROM agg_rank WHERE year = ? AND level = ? AND index_code = ? ORDER BY position
-        """,
-        [year, level, index_code],
-    ).df()
-
-
-def waves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def waves(con: Connection) -> pd.DataFrame:
     """All survey waves with their methodology and geography."""
     return con.execute("SELECT * FROM survey_wave ORDER BY year").df()
 
 
-def methodology_tree(
-    con: duckdb.DuckDBPyConnection, methodology_id: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def methodology_tree(con: Connection, methodology_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(components, items) of one methodology, in file order."""
     components = con.execute(
         "SELECT * FROM methodology_component WHERE methodology_id = ? ORDER BY position", [methodology_id]
@@ -277,9 +248,7 @@ def methodology_tree(
     return components, items
 
 
-def units(
-    con: duckdb.DuckDBPyConnection, level: str | None = None, geo_version: str | None = None
-) -> pd.DataFrame:
+def units(con: Connection, level: str | None = None, geo_version: str | None = None) -> pd.DataFrame:
     """Administrative units, optionally filtered by level and geography version."""
     return con.execute(
         "SELECT * FROM admin_unit WHERE (? IS NULL OR level = ?) AND (? IS NULL OR geo_version IN (?, 'any')) "
@@ -288,9 +257,7 @@ def units(
     ).df()
 
 
-def published_values(
-    con: duckdb.DuckDBPyConnection, year: int | None = None, unit_id: str | None = None
-) -> pd.DataFrame:
+def published_values(con: Connection, year: int | None = None, unit_id: str | None = None) -> pd.DataFrame:
     """Published figures with their sources."""
     return con.execute(
         "SELECT p.*, u.name_vi, u.name_en, u.level FROM published_value p LEFT JOIN admin_unit u USING (unit_id) "
@@ -299,12 +266,12 @@ def published_values(
     ).df()
 
 
-def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def import_history(con: Connection) -> pd.DataFrame:
     """The import log, newest first."""
     return con.execute("SELECT * FROM import_log ORDER BY imported_at DESC").df()
 
 
-def wave_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def wave_catalogue(con: Connection) -> pd.DataFrame:
     """Per wave: methodology, geography, kind of data, respondents, provinces and PSUs covered."""
     return con.execute(
         """
@@ -315,3 +282,80 @@ def wave_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         GROUP BY ALL ORDER BY s.year
         """
     ).df()
+
+
+def has_microdata(con: Connection, year: int) -> bool:
+    """Whether respondent rows exist for the year."""
+    return bool(con.execute("SELECT count(*) > 0 FROM respondent WHERE year = ?", [year]).fetchall()[0][0])
+
+
+def published_years(con: Connection) -> set[int]:
+    """Years with at least one published figure."""
+    return {int(r[0]) for r in con.execute("SELECT DISTINCT year FROM published_value").fetchall()}
+
+
+def published_sipas(con: Connection, year: int, unit_prefix: str) -> pd.DataFrame:
+    """MoHA SIPAS figures with a value published for `year`, for units whose id starts with `unit_prefix`
+    (every column of `published_value`)."""
+    return con.execute(
+        "SELECT * FROM published_value WHERE year = ? AND starts_with(unit_id, ?) AND value IS NOT NULL "
+        "AND measured_by = 'MoHA SIPAS'",
+        [year, unit_prefix],
+    ).df()
+
+
+def published_province_overall(con: Connection, measured_by: str) -> pd.DataFrame:
+    """Published overall values or ranks of the 63 provinces by one measurer (year, unit_id, value, rank)."""
+    return con.execute(
+        "SELECT year, unit_id, value, rank FROM published_value "
+        "WHERE index_code = 'overall' AND unit_id LIKE 'P63-%' AND measured_by = ? "
+        "AND (value IS NOT NULL OR rank IS NOT NULL)",
+        [measured_by],
+    ).df()
+
+
+def crosswalk(con: Connection) -> pd.DataFrame:
+    """Every old unit -> new unit row of the crosswalk."""
+    return con.execute("SELECT * FROM unit_crosswalk").df()
+
+
+def methodologies(con: Connection) -> pd.DataFrame:
+    """Every methodology row, oldest first."""
+    return con.execute("SELECT * FROM methodology ORDER BY first_year").df()
+
+
+def wave_sources(con: Connection) -> pd.DataFrame:
+    """Per wave, where its data came from: the import behind its respondents, or for a wave without
+    respondents the latest import behind its published figures (kind, file_name, imported_at, imported_by)."""
+    sql = """
+        WITH resp AS (SELECT year, max(import_id) AS import_id FROM respondent GROUP BY year),
+        pub AS (
+            SELECT year, max(import_id) AS import_id FROM published_value
+            WHERE year NOT IN (SELECT year FROM resp) GROUP BY year
+        ),
+        src AS (SELECT * FROM resp UNION ALL SELECT * FROM pub)
+        SELECT s.year, l.kind, l.file_name, l.imported_at, l.imported_by
+        FROM survey_wave s LEFT JOIN src USING (year) LEFT JOIN import_log l USING (import_id)
+        ORDER BY s.year
+    """
+    return con.execute(sql).df()
+
+
+def unit_matcher_tables(con: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(units, crosswalk) a `reference.units.UnitMatcher` is built from: the `admin_unit` columns it reads,
+    and the old province -> 2025 province rows of `unit_crosswalk` (empty when the store has none)."""
+    units = con.execute(
+        "SELECT unit_id, gso_code, level, geo_version, name_vi, short_vi, type_vi, name_en, parent_id "
+        "FROM admin_unit"
+    ).df()
+    crosswalk = con.execute(
+        "SELECT old_unit_id, new_unit_id FROM unit_crosswalk WHERE old_unit_id LIKE ? AND new_unit_id LIKE ?",
+        ["P63-%", "P34-%"],
+    ).df()
+    return units, crosswalk
+
+
+def unit_matcher(con: Connection) -> UnitMatcher:
+    """A matcher over the units and crosswalk of the store (the package's crosswalk when the store has none)."""
+    units, crosswalk = unit_matcher_tables(con)
+    return UnitMatcher.from_frame(units, crosswalk if len(crosswalk) else None)

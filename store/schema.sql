@@ -118,7 +118,7 @@ CREATE TABLE IF NOT EXISTS respondent (
     is_generated    BOOLEAN NOT NULL DEFAULT FALSE,
     import_id       INTEGER
     -- (year, respondent_id) and (year, resp_no) are unique: checked before and after every insert
-    -- (data/ingest/store.py). No index: an index made replacing a wave of a million respondents take
+    -- (store/imports.py). No index: an index made replacing a wave of a million respondents take
     -- 40 s and held memory in every reader.
 );
 
@@ -171,7 +171,7 @@ CREATE TABLE IF NOT EXISTS import_log (
 );
 
 -- Sufficient statistics per wave x PSU x item (and the PSU's units), rebuilt whenever a wave is loaded
--- (data/aggregates.py). Every geographic unit is a function of these rows, so index queries read a few
+-- (store/aggregates.py). Every geographic unit is a function of these rows, so index queries read a few
 -- thousand rows instead of every answer. Breakdowns by respondent characteristics have their own tables.
 CREATE TABLE IF NOT EXISTS agg_psu_item (
     year         INTEGER NOT NULL,

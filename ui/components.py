@@ -1,35 +1,66 @@
-"""Shared Streamlit pieces: demo-data notice, KPI cards, charts with their caption and data downloads."""
+"""Streamlit renderers for content parts: notices, KPI cards, tables, charts with their caption and data
+downloads. They lay out what `content/` computed and add no numbers or words of their own."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from i18n import fmt_number, t
+from content.model import Chart, Metric, Note, PageHeader, Table
+from i18n import t
 from ui.downloads import csv_bytes, xlsx_bytes
-from ui.state import Filters
 
 
-def demo_notice(filters: Filters) -> None:
-    """The 'generated data' banner, shown on every page whose figures come from the demo."""
-    if filters.data_kind == "generated":
+def note(item: Note | None, container: object = st) -> None:
+    """Show a note as a banner, caption or text."""
+    if item is None:
+        return
+    if item.kind == "warning":
         # a Material icon: an emoji icon makes Streamlit import its emoji table (≈0.25 s on the first run)
-        st.warning(t("common.demo_notice", filters.lang), icon=":material/warning:")
+        container.warning(item.text, icon=":material/warning:")
+    elif item.kind == "info":
+        container.info(item.text)
+    elif item.kind == "error":
+        container.error(item.text)
+    elif item.kind == "caption":
+        container.caption(item.text)
+    else:
+        container.markdown(item.text)
 
 
-def break_notes(filters: Filters) -> None:
-    """Say on screen when a view crosses one of the two breaks."""
-    if filters.reaggregated:
-        st.info(t("common.reaggregated_notice", filters.lang, year=filters.year))
-    if filters.year >= 2022:
-        st.caption(t("common.methodology_2022_note", filters.lang))
+def notes(items: list[Note], container: object = st) -> None:
+    """Show several notes in order."""
+    for item in items:
+        note(item, container)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "chart"
+def header(head: PageHeader) -> None:
+    """Title and notices (demo data, breaks)."""
+    st.title(head.title)
+    notes(head.notices)
+
+
+def metrics(items: list[Metric]) -> None:
+    """KPI cards side by side."""
+    if not items:
+        return
+    for column, item in zip(st.columns(len(items)), items, strict=True):
+        column.metric(item.label, item.text, item.delta, delta_color="off", delta_arrow="off")
+
+
+def table(item: Table | None, container: object = st, lang: str = "vi") -> None:
+    """A table with its title; link columns become links (profile links show a short text)."""
+    if item is None:
+        return
+    if item.title:
+        container.markdown(f"**{item.title}**")
+    config = {
+        column: st.column_config.LinkColumn(
+            t("table.profile", lang) if column == "profile" else column, display_text=text or None
+        )
+        for column, text in item.links.items()
+    }
+    container.dataframe(item.frame, hide_index=True, key=item.key, column_config=config or None)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -38,46 +69,29 @@ def _export(data: pd.DataFrame, kind: str) -> bytes:
     return csv_bytes(data) if kind == "csv" else xlsx_bytes(data)
 
 
-def chart(
-    fig: go.Figure,
-    data: pd.DataFrame,
-    caption: str,
-    key: str,
-    filters: Filters,
-    on_select: str = "ignore",
-) -> object:
+def chart(item: Chart | None, lang: str) -> object:
     """Show a figure, its caption (n, source) and 'data behind this chart' downloads (CSV, XLSX).
 
-    Plotly's own PNG button is configured with a file name that says what and when. The files are cached
-    by content (`_export`): writing an XLSX costs more than building the figure, on every rerun.
-    """
-    name = f"sipas-{key}-{filters.year}-{filters.unit_id}".lower()
+    Plotly's own PNG button is configured with the chart's file stem. A selectable chart (the map) returns
+    the selection event."""
+    if item is None:
+        return None
+    on_select = "rerun" if item.selectable else "ignore"
     config = {
         "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": _slug(name), "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"] if on_select == "ignore" else [],
+        "toImageButtonOptions": {"format": "png", "filename": item.file_stem, "scale": 2},
+        "modeBarButtonsToRemove": [] if item.selectable else ["lasso2d", "select2d"],
     }
-    event = st.plotly_chart(fig, config=config, key=key, on_select=on_select, width="stretch")
-    st.caption(caption)
+    event = st.plotly_chart(item.figure, config=config, key=item.key, on_select=on_select, width="stretch")
+    st.caption(item.caption)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
-        t("common.download_csv", filters.lang), _export(data, "csv"), file_name=f"{_slug(name)}.csv",
-        mime="text/csv", key=f"{key}-csv", on_click="ignore",
+        t("common.download_csv", lang), _export(item.data, "csv"), file_name=f"{item.file_stem}.csv",
+        mime="text/csv", key=f"{item.key}-csv", on_click="ignore",
     )  # fmt: skip
     right.download_button(
-        t("common.download_xlsx", filters.lang), _export(data, "xlsx"), file_name=f"{_slug(name)}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
+        t("common.download_xlsx", lang), _export(item.data, "xlsx"), file_name=f"{item.file_stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{item.key}-xlsx",
         on_click="ignore",
     )  # fmt: skip
     return event
-
-
-def n_caption(
-    filters: Filters, n: float | None, source_key: str = "common.source_demo", **extra: object
-) -> str:
-    """Caption text: respondents and source."""
-    parts = []
-    if n is not None and not pd.isna(n):
-        parts.append(t("common.n_respondents", filters.lang, n=fmt_number(n, filters.lang, 0)))
-    parts.append(t(source_key, filters.lang, **extra))
-    return " · ".join(parts)

@@ -7,32 +7,15 @@ shared by link.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
-
 import streamlit as st
 
+from content import source
+from content.filters import GEOGRAPHIES, NATIONAL, Filters
+from content.units import province_ids, translate_unit, unit_names
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from reference.units import fold
 from ui import data_access as da
 
-GEOGRAPHIES = ("63", "34")
-NATIONAL = "VN"
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What every page reads."""
-
-    lang: str
-    year: int
-    geo: str  # '63' (before 1 July 2025) or '34'
-    unit_id: str  # 'VN' or a province of the chosen geography
-    level: str  # unit level for `analysis.engine`: 'province' or 'province34'
-    reaggregated: bool  # pre-2025 wave shown on the 34-province geography
-    data_kind: str  # 'generated' | 'microdata' | 'published_only'
-    methodology_id: str
+__all__ = ["NATIONAL", "Filters", "current", "sidebar_filters"]
 
 
 def _from_query(key: str, allowed: list[str]) -> str | None:
@@ -40,83 +23,11 @@ def _from_query(key: str, allowed: list[str]) -> str | None:
     return value if value in allowed else None
 
 
-@dataclass(frozen=True)
-class _UnitLookup:
-    """Read-only lookups over the units and the crosswalk of one database version (shared by sessions)."""
-
-    names: Mapping[str, Mapping[str, str]]  # lang -> unit_id -> display name
-    ids: frozenset[str]
-    provinces: Mapping[str, tuple[str, ...]]  # geography -> province ids in alphabetical (folded) order
-    successor_34: Mapping[str, str]  # unit id -> its first P34 successor in the crosswalk
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _unit_lookup(key: tuple[str, float]) -> _UnitLookup:
-    """Built once per database version: every script run formats dozens of unit names (the unit select
-    box's options, page labels), and reading the cached units table unpickles all 14,000 rows each time."""
-    units = da.units(key)
-    ids = units["unit_id"].tolist()  # plain lists: iterating Arrow-backed columns value by value is slow
-    names = {}
-    for lang, column in (("vi", "short_vi"), ("en", "name_en")):
-        names[lang] = MappingProxyType(
-            {u: name for u, name in zip(ids, units[column].tolist(), strict=True) if isinstance(name, str)}
-        )
-    provinces = {}
-    for geo in GEOGRAPHIES:
-        version = "pre2025" if geo == "63" else "2025"
-        frame = units[(units["level"] == "province") & (units["geo_version"] == version)]
-        pairs = zip(map(fold, frame["short_vi"].tolist()), frame["unit_id"].tolist(), strict=True)
-        provinces[geo] = tuple(unit_id for _, unit_id in sorted(pairs, key=lambda pair: pair[0]))
-    cw = da.crosswalk(key)
-    successor: dict[str, str] = {}
-    for old, new in zip(cw["old_unit_id"].tolist(), cw["new_unit_id"].tolist(), strict=True):
-        if isinstance(new, str) and new.startswith("P34-"):
-            successor.setdefault(old, new)
-    return _UnitLookup(
-        names=MappingProxyType(names),
-        ids=frozenset(ids),
-        provinces=MappingProxyType(provinces),
-        successor_34=MappingProxyType(successor),
-    )
-
-
-def _lookup() -> _UnitLookup:
-    return _unit_lookup(da.db_key())
-
-
-def province_ids(geo: str) -> tuple[str, ...]:
-    """Province ids of a geography ('63' or '34'), sorted by their folded Vietnamese short name."""
-    return _lookup().provinces[geo]
-
-
-def translate_unit(unit_id: str, geo: str) -> str:
-    """Carry a selected province across geographies: P63 -> its P34 successor; P34 -> the P63 with its code."""
-    if unit_id == NATIONAL or unit_id.startswith("P63-" if geo == "63" else "P34-"):
-        return unit_id
-    lookup = _lookup()
-    if geo == "34":
-        return lookup.successor_34.get(unit_id, NATIONAL)
-    candidate = "P63-" + unit_id.split("-", 1)[1]
-    return candidate if candidate in lookup.ids else NATIONAL
-
-
-def unit_names(lang: str) -> Mapping[str, str]:
-    """Display names of all units in `lang` (unit id -> name), read-only and shared; without the nation
-    (see `unit_name`)."""
-    return _lookup().names["vi" if lang == "vi" else "en"]
-
-
-def unit_name(unit_id: str, lang: str) -> str:
-    """Display name of a unit in the chosen language."""
-    if unit_id == NATIONAL:
-        return t("filters.national", lang)
-    return unit_names(lang).get(unit_id, unit_id)
-
-
 def sidebar_filters() -> Filters:
     """Render the global filters in the sidebar and return them; called once per run by app.py."""
     state = st.session_state
-    waves = da.waves(da.db_key())
+    key = da.db_key()
+    waves = source.waves(key)
     years = [int(y) for y in waves["year"]]
     if "lang" not in state:
         state["lang"] = _from_query("lang", list(LANGUAGES)) or DEFAULT_LANGUAGE
@@ -143,13 +54,13 @@ def sidebar_filters() -> Filters:
             key=f"geo-{'-'.join(geo_options)}", format_func=lambda g: t(f"filters.geo_{g}", lang),
         )  # fmt: skip
         state["geo"] = geo
-        options = [NATIONAL, *province_ids(geo)]
+        options = [NATIONAL, *province_ids(key, geo)]
         if "unit" not in state:
             state["unit"] = _from_query("unit", options) or NATIONAL
-        state["unit"] = translate_unit(state["unit"], geo)
+        state["unit"] = translate_unit(key, state["unit"], geo)
         if state["unit"] not in options:
             state["unit"] = NATIONAL
-        names = unit_names(lang)
+        names = unit_names(key, lang)
         labels = {NATIONAL: t("filters.national", lang)} | {u: names.get(u, u) for u in options[1:]}
         st.selectbox(t("filters.unit", lang), options, key="unit", format_func=labels.__getitem__)
     reaggregated = geo == "34" and wave["geo_version"] == "pre2025"

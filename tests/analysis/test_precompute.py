@@ -12,7 +12,7 @@ import pytest
 
 from analysis import engine, precompute
 from analysis.ranking import rank_units
-from store import queries
+from store import queries, results
 from store.db import connect_read_only
 
 YEARS = [2019, 2023, 2024, 2025]
@@ -33,7 +33,7 @@ def test_stored_results_equal_estimation_at_every_level(con, year: int) -> None:
     }
     assert stored_levels == set(precompute.LEVELS)
     for level in precompute.LEVELS:
-        assert queries.has_stored_results(con, year, level)
+        assert results.has_stored_results(con, year, level)
         stored = engine.compute_indices(con, year, level)
         estimated = engine.compute_indices(con, year, level, use_stored=False)
         pd.testing.assert_frame_equal(stored, estimated)
@@ -121,8 +121,8 @@ def test_schema_2_database_falls_back_to_estimation(demo_db_path, tmp_path) -> N
     assert precompute.main(["--db", str(path), "--year", "2024"]) == 0
     assert path.is_symlink() and "refresh_results" in path.resolve().name
     with connect_read_only(path) as upgraded:
-        assert queries.has_stored_results(upgraded, 2024, "province")
-        assert not queries.has_stored_results(upgraded, 2023, "province")
+        assert results.has_stored_results(upgraded, 2024, "province")
+        assert not results.has_stored_results(upgraded, 2023, "province")
         pd.testing.assert_frame_equal(
             engine.compute_indices(upgraded, 2024, "province"),
             engine.compute_indices(upgraded, 2024, "province", use_stored=False),

@@ -84,7 +84,7 @@ def test_matcher_cached_on_disk(con, tmp_path, monkeypatch):
         raise AssertionError("built again")
 
     monkeypatch.setattr(microdata, "_MATCHERS", {})
-    monkeypatch.setattr(microdata.UnitMatcher, "from_db", classmethod(lambda cls, c: no_build(c)))
+    monkeypatch.setattr(microdata.queries, "unit_matcher", no_build)
     loaded = microdata.matcher_for(con)
     assert loaded is not built
     for name in ("Hà Nội", "Hà Tây", "TP.HCM"):

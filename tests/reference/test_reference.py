@@ -18,8 +18,8 @@ from reference.geography import (
     build_crosswalk,
     build_units,
     crosswalk_coverage,
-    load_reference,
 )
+from store.reference_tables import load_reference
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DIR = Path(os.environ.get("SIPAS_SHARED_DIR", REPO_ROOT.parent / "shared"))

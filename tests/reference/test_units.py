@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference.geography import ascii_fold, build_crosswalk, build_units, load_reference
+from reference.geography import ascii_fold, build_crosswalk, build_units
 from reference.units import MatchResult, UnitMatcher, fold, strip_unit_type
+from store.queries import unit_matcher
+from store.reference_tables import load_reference
 
 SCHEMA = Path(__file__).resolve().parents[2] / "store" / "schema.sql"
 
@@ -349,7 +351,7 @@ def test_from_db_matches_from_frame(matcher) -> None:
     try:
         con.execute(SCHEMA.read_text(encoding="utf-8"))
         load_reference(con)
-        db_matcher = UnitMatcher.from_db(con)
+        db_matcher = unit_matcher(con)
     finally:
         con.close()
     for text, kw in [

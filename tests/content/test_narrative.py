@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ui.narrative import summary_paragraph
+from content.narrative import summary_paragraph
 
 BASE = {
     "unit": "Hà Nội",

@@ -1,0 +1,137 @@
+"""Pieces every page's content uses: labelled results, hover text, display tables, notices and charts."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from content import source, units
+from content.filters import Filters
+from content.model import Chart, Note, PageHeader
+from content.source import StoreKey
+from i18n import fmt_ci, fmt_number, fmt_pct, t
+
+DISPLAY_COLUMNS = ("value", "ci_low", "ci_high", "n", "n_eff", "flags")
+
+
+def results(
+    key: StoreKey, filters: Filters, year: int | None = None, level: str | None = None
+) -> pd.DataFrame:
+    """Indices for every unit of the filters' level (or `level`) in `year`, with display names (`label`)."""
+    frame = source.indices(key, filters.year if year is None else year, level or filters.level)
+    frame["label"] = frame["unit_id"].map(units.unit_names(key, filters.lang)).fillna(frame["unit_id"])
+    return frame
+
+
+def national(key: StoreKey, filters: Filters, year: int | None = None) -> pd.DataFrame:
+    """National indices for `year`."""
+    return results(key, filters, year, "national")
+
+
+def unit_rows(key: StoreKey, filters: Filters) -> pd.DataFrame:
+    """Every index of the chosen unit (or the nation) in the filters' year."""
+    frame = national(key, filters) if filters.is_nation else results(key, filters)
+    return frame[frame["unit_id"] == filters.unit_id]
+
+
+def is_suppressed(flags: object) -> bool:
+    """Whether a result row was hidden by the engine (fewer than 30 respondents)."""
+    return "suppressed" in str(flags).split(",")
+
+
+def hover(row: pd.Series, lang: str, name: str | None = None) -> str:
+    """Hover text: name, value, CI, n (or 'too few respondents')."""
+    if is_suppressed(row.get("flags", "")):
+        return f"<b>{name or row.get('label', '')}</b><br>{t('common.suppressed', lang)}"
+    lines = [
+        f"<b>{name or row.get('label', '')}</b>",
+        f"{fmt_pct(row['value'], lang)}",
+        t("common.ci95", lang, ci=fmt_ci(row["ci_low"], row["ci_high"], lang)),
+        t("common.n_respondents", lang, n=fmt_number(row["n"], lang, 0)),
+    ]
+    return "<br>".join(lines)
+
+
+def label_indices(
+    key: StoreKey, frame: pd.DataFrame, filters: Filters, year: int | None = None
+) -> pd.DataFrame:
+    """Add the index name (`index_name`), level (`index_level`) and position in the chosen language."""
+    labels = source.labels(key, filters.year if year is None else year).set_index("index_code")
+    name_col = "name_vi" if filters.lang == "vi" else "name_en"
+    out = frame.copy()
+    out["index_name"] = out["index_code"].map(labels[name_col]).fillna(out["index_code"])
+    out["index_level"] = out["index_code"].map(labels["level"])
+    out["position"] = out["index_code"].map(labels["position"])
+    return out.sort_values("position")
+
+
+def index_names(key: StoreKey, year: int, lang: str) -> dict[str, str]:
+    """Index code -> name in `lang` for a wave's methodology."""
+    labels = source.labels(key, year)
+    return dict(zip(labels["index_code"], labels["name_vi" if lang == "vi" else "name_en"], strict=True))
+
+
+def flag_text(flags: str, lang: str) -> str:
+    """Translate comma-separated result flags."""
+    return ", ".join(t(f"flags.{f}", lang) for f in str(flags).split(",") if f)
+
+
+def display_table(frame: pd.DataFrame, lang: str, name_column: str) -> pd.DataFrame:
+    """A sortable table with translated column headers (numbers stay numbers, rounded to 2 decimals)."""
+    return pd.DataFrame(
+        {
+            t("table.name", lang): frame[name_column],
+            t("table.value", lang): frame["value"].round(2),
+            t("table.ci_low", lang): frame["ci_low"].round(2),
+            t("table.ci_high", lang): frame["ci_high"].round(2),
+            t("table.n", lang): frame["n"],
+            t("table.n_eff", lang): frame["n_eff"].round(0),
+            t("table.flags", lang): frame["flags"].map(lambda f: flag_text(f, lang)),
+        }
+    )
+
+
+def profile_url(unit_id: str, filters: Filters) -> str:
+    """Relative link to a unit's profile that keeps the current filters (for link cells)."""
+    return (
+        f"profile?lang={filters.lang}&year={filters.year}&geo={filters.geo}&unit={filters.unit_id}"
+        f"&focus={unit_id}"
+    )
+
+
+def header(filters: Filters, title_key: str, breaks: bool = True) -> PageHeader:
+    """The page title and its notices: generated demo data; re-aggregated geography and the 2022 change."""
+    notes = []
+    if filters.data_kind == "generated":
+        notes.append(Note("warning", t("common.demo_notice", filters.lang)))
+    if breaks and filters.reaggregated:
+        notes.append(Note("info", t("common.reaggregated_notice", filters.lang, year=filters.year)))
+    if breaks and filters.year >= 2022:
+        notes.append(Note("caption", t("common.methodology_2022_note", filters.lang)))
+    return PageHeader(t(title_key, filters.lang), notes)
+
+
+def n_caption(
+    filters: Filters, n: float | None, source_key: str = "common.source_demo", **extra: object
+) -> str:
+    """Caption text: respondents and source."""
+    parts = []
+    if n is not None and not pd.isna(n):
+        parts.append(t("common.n_respondents", filters.lang, n=fmt_number(n, filters.lang, 0)))
+    parts.append(t(source_key, filters.lang, **extra))
+    return " · ".join(parts)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe slug (ASCII letters and digits, dashes)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "chart"
+
+
+def chart(
+    key: str, figure: go.Figure, data: pd.DataFrame, caption: str, filters: Filters, selectable: bool = False
+) -> Chart:
+    """A Chart part with a file stem that says what and when: sipas-<key>-<year>-<unit>."""
+    stem = slug(f"sipas-{key}-{filters.year}-{filters.unit_id}".lower())
+    return Chart(key, figure, data.reset_index(drop=True), caption, stem, selectable)
