@@ -191,3 +191,12 @@ def difference(a: pd.Series, b: pd.Series) -> dict:
         return {"difference": d, "se": se, "p_value": np.nan, "verdict": "untested"}
     p = float(2.0 * special.ndtr(-abs(d / se)))
     return {"difference": d, "se": se, "p_value": p, "verdict": "different" if p < 0.05 else "same"}
+
+
+Z_95 = 1.959963984540054  # Φ⁻¹(0.975): the two-sided 95% normal quantile
+
+
+def difference_ci(difference: float, se: float, z: float = Z_95) -> tuple[float, float]:
+    """95% confidence interval of a difference of two independent estimates (normal approximation, as in
+    `difference`): (d − z · se_d, d + z · se_d) with z = Φ⁻¹(0.975) ≈ 1.96."""
+    return difference - z * se, difference + z * se

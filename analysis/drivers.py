@@ -299,3 +299,9 @@ def importance_performance(
     out["importance_cut"] = i_cut
     out["performance_cut"] = p_cut
     return out
+
+
+def odds_ratio_ci(ci_low: pd.Series, ci_high: pd.Series, points: float = 10.0) -> tuple[pd.Series, pd.Series]:
+    """95% CI of the odds ratio per `points` score points from the CI of the slope β (`key_drivers`' table
+    columns `ci_low`, `ci_high` = β ∓ 1.96·se): (exp(points·(β − 1.96·se)), exp(points·(β + 1.96·se)))."""
+    return np.exp(points * ci_low), np.exp(points * ci_high)

@@ -1,6 +1,6 @@
 """What each page computes on the server, as plain functions of (data API, filters): the same calls the page
 files make, without rendering. `Engine` answers them straight from DuckDB (cold); `App` through the app's
-Streamlit caches in `ui.data_access` (warm once filled)."""
+caches in `content.source` (warm once filled)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from analysis.change import difference, year_over_year
 from analysis.ranking import rank_units
 from store import queries
 
-BASE_COLUMNS = ("resp_no", "weight", "psu", "stratum", "outcome")  # as in ui.data_access.drivers
+BASE_COLUMNS = ("resp_no", "weight", "psu", "stratum", "outcome")  # as in content.source.drivers
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,11 @@ class Engine:
 
 
 class App(Engine):
-    """The same calls through the app's Streamlit caches (`ui.data_access`, keyed by the database version
+    """The same calls through the app's caches (`content.source`, keyed by the database version
     of `$SIPAS_DB`), as the running app makes them: warm after a first pass."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        from ui import data_access as da
+        from content import source as da
 
         super().__init__(con)
         self.da, self.key = da, da.current_key()

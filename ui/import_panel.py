@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-import json
 import math
 import os
 import tempfile
@@ -20,6 +19,8 @@ import pandas as pd
 import streamlit as st
 
 import ingest
+from content import source
+from content.data_catalogue import when_text
 from i18n import fmt_number, t
 from ingest.microdata import PII_MODES, pii_mode
 from ingest.plan import Plan
@@ -32,7 +33,6 @@ from ui import data_access as da
 from ui.state import Filters
 
 KINDS = ("microdata", "published")
-LOG_KINDS = ("demo", "reference", "microdata", "published")
 EXISTS_CODES = ("wave_exists", "published_exists")  # errors that only ask for 'replace' to be ticked
 FIRST_PUBLISHED_YEAR = 2015
 PLAN_KEY = "_data_import_plan"
@@ -41,17 +41,6 @@ NONCE_KEY = "_data_import_nonce"
 TARGET_KEY = "_data_import_target"
 REPLACE_KEY = "data-import-replace"
 LOCK_WAIT_S = 5.0  # an import already running: say so after a few seconds rather than hang the page
-
-
-def when_text(value: object, lang: str) -> str:
-    """A timestamp as 'dd/mm/yyyy HH:MM' (vi) or 'yyyy-mm-dd HH:MM' (en); '–' when missing."""
-    if value is None or value in ("", "None") or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return stamp.strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
 
 
 def microdata_years() -> list[int]:
@@ -134,7 +123,9 @@ def _prepare(kind: str, year: int, options: dict, upload, data: bytes, digest: s
             st.spinner(t("data.import.checking", lang)),
             _temp_copy(data, Path(upload.name).suffix.lower()) as tmp,
         ):
-            plan = ingest.prepare(kind, da.cursor(), tmp, year, file_name=upload.name, **options)
+            plan = ingest.prepare(
+                kind, source.cursor(da.db_key()), tmp, year, file_name=upload.name, **options
+            )
     except Exception as exc:  # never a traceback on the page
         st.error(t("data.import.check_failed", lang, error=f"{type(exc).__name__}: {exc}"))
         return None
@@ -331,60 +322,3 @@ def render(filters: Filters) -> None:
         st.caption(t(f"data.import.{blocked}", lang))
     if clicked and blocked is None:
         _run_import(kind, year, options, name, upload, data, lang)
-
-
-def history_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The import log, newest first, with readable columns (nothing identifying is in the log)."""
-
-    def replaced(text: object) -> str:
-        if not isinstance(text, str) or not text:
-            return ""
-        try:
-            info = json.loads(text)
-        except ValueError:
-            return t("data.log.replaced_other", lang)
-        if "respondents" in info:
-            kind = info.get("data_kind")
-            source = info.get("file_name") or (
-                t("data.source_generated", lang) if kind == "generated" else "–"
-            )
-            return t(
-                "data.log.replaced_microdata", lang, n=fmt_number(info["respondents"], lang, 0), source=source
-            )
-        if "rows" in info:
-            return t("data.log.replaced_published", lang, n=fmt_number(info["rows"], lang, 0))
-        return t("data.log.replaced_other", lang)
-
-    def kind(k: str) -> str:
-        return t(f"data.log.kind_{k}", lang) if k in LOG_KINDS else str(k)
-
-    frame = log.sort_values("imported_at", ascending=False)
-    out = pd.DataFrame(
-        {
-            t("data.log.when", lang): frame["imported_at"].map(lambda v: when_text(v, lang)),
-            t("data.log.kind", lang): frame["kind"].map(kind),
-            t("data.log.year", lang): frame["year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
-            t("data.log.file", lang): frame["file_name"].fillna(""),
-            t("data.log.rows", lang): frame["rows_loaded"].astype("Int64"),
-            t("data.log.who", lang): frame["imported_by"],
-            t("data.log.replaced", lang): frame["replaced"].map(replaced),
-        }
-    )
-    return out.reset_index(drop=True)
-
-
-def versions_frame(lang: str) -> pd.DataFrame:
-    """Stored database versions, newest first."""
-    rows = [
-        {
-            t("data.versions.name", lang): v.path.name,
-            t("data.versions.created", lang): v.created.strftime(
-                "%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S"
-            ),
-            t("data.versions.label", lang): v.label,
-            t("data.versions.size", lang): round(v.size_bytes / 1e6, 1),
-            t("data.versions.current", lang): v.current,
-        }
-        for v in reversed(versions.list_versions(db.db_path()))
-    ]
-    return pd.DataFrame(rows)

@@ -26,8 +26,8 @@ def open_page(app_states: AppStates, lang: str, params: dict[str, str]) -> AppTe
 def expected_drivers(demo_db_path, year: int, level: str, unit: str):
     from analysis.drivers import key_drivers
     from analysis.engine import respondent_scores
+    from content.source import DRIVER_MAX_RESPONDENTS
     from store.db import connect_read_only
-    from ui.data_access import DRIVER_MAX_RESPONDENTS
 
     with connect_read_only(demo_db_path) as con:
         scores = respondent_scores(con, year, level, unit, max_respondents=DRIVER_MAX_RESPONDENTS)

@@ -8,7 +8,9 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
+from content.serialise import to_json
 from tests.views.conftest import AppStates, open_page
+from ui.page_content import SHOWN_KEY
 
 PAGE = "views/dimensions.py"
 QUERY = {"year": "2024", "geo": "63", "unit": "P63-01"}
@@ -20,7 +22,16 @@ def snapshot(app: AppTest) -> tuple[list[tuple[str, str]], dict, dict]:
     """Every element (type and protobuf), the user-visible session state and the query string."""
     elements = [(type(node).__name__, _XLSX_URL.sub("<xlsx>", str(node.proto))) for node in app._tree
                 if getattr(node, "proto", None) is not None]  # fmt: skip
-    return elements, dict(app.session_state.to_dict()), dict(app.query_params)
+    state = dict(app.session_state.to_dict())
+    if SHOWN_KEY in state:  # the content object on screen: compared by its JSON (it holds DataFrames)
+        shown = state[SHOWN_KEY]
+        state[SHOWN_KEY] = (
+            shown.builder,
+            shown.filters,
+            sorted(shown.choices.items()),
+            to_json(shown.content),
+        )
+    return elements, state, dict(app.query_params)
 
 
 def first_difference(a: tuple, b: tuple) -> str:

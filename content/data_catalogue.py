@@ -1,0 +1,201 @@
+"""Data (Dữ liệu): what is loaded (waves with their source, published figures), the import history and the
+stored database versions. The import form and the template downloads are interactive and stay on screen
+(`ui.import_panel`); this object holds their headings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from content import common, source
+from content.filters import Filters
+from content.model import Note, PageHeader, Table
+from content.source import StoreKey
+from i18n import fmt_number, t
+from store import db, versions
+
+LOG_KINDS = ("demo", "reference", "microdata", "published")
+WAVE_COLUMNS = [
+    "year",
+    "methodology_id",
+    "geo_version",
+    "data_kind",
+    "source",
+    "respondents",
+    "provinces",
+    "psus",
+]
+RESTORE_COMMAND = "python -m ingest restore NAME"
+
+
+@dataclass
+class DataContent:
+    """Everything the Data page shows apart from the import form and the template downloads."""
+
+    header: PageHeader
+    waves_title: str
+    waves: Table
+    published_title: str
+    published: Table
+    published_note: Note
+    import_title: str
+    template_title: str
+    template_intro: Note
+    history_title: str
+    history: Table | None = None
+    history_empty: Note | None = None
+    versions_title: Note | None = None
+    versions: Table | None = None
+    versions_none: Note | None = None
+    restore_note: Note | None = None
+    facts: dict = field(default_factory=dict)
+
+
+def when_text(value: object, lang: str) -> str:
+    """A timestamp as 'dd/mm/yyyy HH:MM' (vi) or 'yyyy-mm-dd HH:MM' (en); '–' when missing."""
+    if value is None or value in ("", "None") or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return stamp.strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
+
+
+def source_text(row: pd.Series, lang: str) -> str:
+    """Where a wave's data came from: 'generated', or the imported file and when it was loaded."""
+    if row["kind"] == "demo":
+        return t("data.source_generated", lang)
+    if isinstance(row["file_name"], str) and row["file_name"]:
+        return t("data.source_file", lang, file=row["file_name"], when=when_text(row["imported_at"], lang))
+    if row["kind"] == "reference":
+        return t("data.source_reference", lang)
+    return t("data.source_unknown", lang)
+
+
+def history_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import log, newest first, with readable columns (nothing identifying is in the log)."""
+
+    def replaced(text: object) -> str:
+        if not isinstance(text, str) or not text:
+            return ""
+        try:
+            info = json.loads(text)
+        except ValueError:
+            return t("data.log.replaced_other", lang)
+        if "respondents" in info:
+            kind = info.get("data_kind")
+            source_name = info.get("file_name") or (
+                t("data.source_generated", lang) if kind == "generated" else "–"
+            )
+            return t(
+                "data.log.replaced_microdata",
+                lang,
+                n=fmt_number(info["respondents"], lang, 0),
+                source=source_name,
+            )
+        if "rows" in info:
+            return t("data.log.replaced_published", lang, n=fmt_number(info["rows"], lang, 0))
+        return t("data.log.replaced_other", lang)
+
+    def kind(k: str) -> str:
+        return t(f"data.log.kind_{k}", lang) if k in LOG_KINDS else str(k)
+
+    frame = log.sort_values("imported_at", ascending=False)
+    out = pd.DataFrame(
+        {
+            t("data.log.when", lang): frame["imported_at"].map(lambda v: when_text(v, lang)),
+            t("data.log.kind", lang): frame["kind"].map(kind),
+            t("data.log.year", lang): frame["year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+            t("data.log.file", lang): frame["file_name"].fillna(""),
+            t("data.log.rows", lang): frame["rows_loaded"].astype("Int64"),
+            t("data.log.who", lang): frame["imported_by"],
+            t("data.log.replaced", lang): frame["replaced"].map(replaced),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def versions_frame(stored: list[versions.Version], lang: str) -> pd.DataFrame:
+    """Stored database versions (`store.versions.list_versions`, oldest first) shown newest first; size in MB
+    = bytes / 10⁶, one decimal."""
+    rows = [
+        {
+            t("data.versions.name", lang): v.path.name,
+            t("data.versions.created", lang): v.created.strftime(
+                "%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S"
+            ),
+            t("data.versions.label", lang): v.label,
+            t("data.versions.size", lang): round(v.size_bytes / 1e6, 1),
+            t("data.versions.current", lang): v.current,
+        }
+        for v in reversed(stored)
+    ]
+    return pd.DataFrame(rows)
+
+
+def database_path(key: StoreKey) -> Path:
+    """The database path whose versions are listed: the configured path (`store.db.db_path`, a symlink to
+    the current version) when it points at the version `key` reads, else the file of `key` itself."""
+    configured = db.db_path()
+    if configured.exists() and str(configured.resolve()) == key[0]:
+        return configured
+    return Path(key[0])
+
+
+def _waves(key: StoreKey, lang: str) -> pd.DataFrame:
+    """Every wave with its methodology, geography, data kind, source and counts; translated headers."""
+    catalogue = source.wave_catalogue(key).merge(source.wave_sources(key), on="year", how="left")
+    catalogue["source"] = [source_text(row, lang) for _, row in catalogue.iterrows()]
+    catalogue["data_kind"] = catalogue["data_kind"].map(lambda k: t(f"data.kind_{k}", lang))
+    catalogue = catalogue[WAVE_COLUMNS]
+    return catalogue.rename(columns={c: t(f"data.col_{c}", lang) for c in catalogue.columns})
+
+
+def _published(key: StoreKey, filters: Filters) -> pd.DataFrame:
+    """Every published figure with a link to the unit's profile and to its source."""
+    lang = filters.lang
+    published = source.published(key)
+    name_col = "name_vi" if lang == "vi" else "name_en"
+    published["profile"] = [common.profile_url(u, filters) for u in published["unit_id"]]
+    columns = ["year", name_col, "profile", "index_code", "value_as_published", "value", "rank", "measured_by",
+               "source"]  # fmt: skip
+    return published[columns].rename(columns={"source": t("table.source", lang)}).reset_index(drop=True)
+
+
+def build(key: StoreKey, filters: Filters) -> DataContent:
+    """The Data page: loaded waves, published figures, import history and stored versions."""
+    lang = filters.lang
+    published = _published(key, filters)
+    links = {"profile": t("table.open_profile", lang), t("table.source", lang): ""}
+    out = DataContent(
+        header=common.header(filters, "data.title", breaks=False),
+        waves_title=t("data.waves", lang),
+        waves=Table("data-waves", _waves(key, lang)),
+        published_title=t("data.published", lang),
+        published=Table("data-published", published, links=links),
+        published_note=Note("caption", t("data.published_note", lang, n=len(published))),
+        import_title=t("data.import.title", lang),
+        template_title=t("data.template.title", lang),
+        template_intro=Note("caption", t("data.template.intro", lang)),
+        history_title=t("data.history", lang),
+        versions_title=Note("markdown", f"**{t('data.versions.title', lang)}**"),
+        restore_note=Note("caption", t("data.versions.restore_note", lang, command=RESTORE_COMMAND)),
+        facts={"published": len(published)},
+    )
+    history = history_frame(source.import_history(key), lang)
+    if history.empty:
+        out.history_empty = Note("caption", t("data.log.empty", lang))
+    else:
+        out.history = Table("data-history", history)
+    stored = versions_frame(versions.list_versions(database_path(key)), lang)
+    if stored.empty:
+        out.versions_none = Note("caption", t("data.versions.none", lang))
+    else:
+        out.versions = Table("data-versions", stored)
+    out.facts |= {"imports": len(history), "versions": len(stored)}
+    return out
