@@ -53,7 +53,9 @@ def cursor(key: StoreKey) -> Connection:
         con = _connections.get(key)
         if con is None:
             while len(_connections) >= MAX_CONNECTIONS:
-                _connections.pop(next(iter(_connections))).close()
+                # dropped, not closed: a session pinned to that version may still hold a cursor on it
+                # (closing would break its page mid-render); DuckDB closes it with its last cursor
+                _connections.pop(next(iter(_connections)))
             con = _connections[key] = db.connect_read_only(Path(key[0]))
     return con.cursor()
 
