@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.reliability import reliability
 from content import source, units
 from content.filters import Filters
 from content.model import Chart, Note, PageHeader
@@ -78,16 +79,29 @@ def flag_text(flags: str, lang: str) -> str:
     return ", ".join(t(f"flags.{f}", lang) for f in str(flags).split(",") if f)
 
 
+def reliability_of(row: pd.Series) -> str:
+    """The reliability class of a result row (`analysis.reliability`)."""
+    return reliability(row.get("value"), row.get("ci_low"), row.get("ci_high"), str(row.get("flags", "")))
+
+
+def reliability_text(row: pd.Series, lang: str, short: bool = True) -> str:
+    """The reliability flag of a result row in words (short form for table cells)."""
+    level = reliability_of(row)
+    return t(f"reliability.{'short_' if short else ''}{level}", lang)
+
+
 def display_table(frame: pd.DataFrame, lang: str, name_column: str) -> pd.DataFrame:
-    """A sortable table with translated column headers (numbers stay numbers, rounded to 2 decimals)."""
+    """A sortable table with translated column headers (numbers stay numbers, rounded to 2 decimals; n and
+    effective n whole numbers) and the reliability flag of each row."""
     return pd.DataFrame(
         {
             t("table.name", lang): frame[name_column],
             t("table.value", lang): frame["value"].round(2),
             t("table.ci_low", lang): frame["ci_low"].round(2),
             t("table.ci_high", lang): frame["ci_high"].round(2),
-            t("table.n", lang): frame["n"],
-            t("table.n_eff", lang): frame["n_eff"].round(0),
+            t("table.n", lang): frame["n"].round(0).astype("Int64"),
+            t("table.n_eff", lang): frame["n_eff"].round(0).astype("Int64"),
+            t("table.reliability", lang): [reliability_text(row, lang) for _, row in frame.iterrows()],
             t("table.flags", lang): frame["flags"].map(lambda f: flag_text(f, lang)),
         }
     )
