@@ -15,7 +15,7 @@ from content import common, source
 from content.filters import Filters
 from content.model import Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import fmt_number, t
+from i18n import fmt_number, has, t
 from store import db, versions
 
 LOG_KINDS = ("demo", "reference", "microdata", "published")
@@ -147,24 +147,63 @@ def database_path(key: StoreKey) -> Path:
     return Path(key[0])
 
 
+def _short_name(name: str) -> str:
+    """'SIPAS 2017–2021: đo lường …' -> 'SIPAS 2017–2021' (the methodology's short name)."""
+    return name.split(":", 1)[0].strip()
+
+
 def _waves(key: StoreKey, lang: str) -> pd.DataFrame:
-    """Every wave with its methodology, geography, data kind, source and counts; translated headers."""
+    """Every wave with its methodology, geography, data kind, source and counts; names, not codes, and
+    translated headers."""
     catalogue = source.wave_catalogue(key).merge(source.wave_sources(key), on="year", how="left")
     catalogue["source"] = [source_text(row, lang) for _, row in catalogue.iterrows()]
     catalogue["data_kind"] = catalogue["data_kind"].map(lambda k: t(f"data.kind_{k}", lang))
+    methods = source.methodologies(key).set_index("methodology_id")[f"name_{'vi' if lang == 'vi' else 'en'}"]
+    catalogue["methodology_id"] = catalogue["methodology_id"].map(
+        lambda m: _short_name(str(methods.get(m, m)))
+    )
+    catalogue["geo_version"] = catalogue["geo_version"].map(
+        lambda g: t("filters.geo_34" if g == "2025" else "filters.geo_63", lang)
+    )
+    for column in ("respondents", "provinces", "psus"):
+        catalogue[column] = catalogue[column].astype("Int64")
     catalogue = catalogue[WAVE_COLUMNS]
     return catalogue.rename(columns={c: t(f"data.col_{c}", lang) for c in catalogue.columns})
 
 
+def index_name(key: StoreKey, year: int, code: str, lang: str) -> str:
+    """The name of a published figure's index: from the wave's methodology, else the catalogue of published
+    indicators (`data.indicators.<code>`), else the code itself."""
+    names = common.index_names(key, year, lang) if year in set(source.years(key)) else {}
+    if code in names:
+        return names[code]
+    catalogue_key = f"data.indicators.{code.replace(':', '__')}"
+    return t(catalogue_key, lang) if has(catalogue_key, lang) else code
+
+
 def _published(key: StoreKey, filters: Filters) -> pd.DataFrame:
-    """Every published figure with a link to the unit's profile and to its source."""
+    """Every published figure (names, value as published, value, published rank, who measured it, source)
+    with a link to the unit's profile and to its source; translated headers."""
     lang = filters.lang
     published = source.published(key)
     name_col = "name_vi" if lang == "vi" else "name_en"
-    published["profile"] = [common.profile_url(u, filters) for u in published["unit_id"]]
-    columns = ["year", name_col, "profile", "index_code", "value_as_published", "value", "rank", "measured_by",
-               "source"]  # fmt: skip
-    return published[columns].rename(columns={"source": t("table.source", lang)}).reset_index(drop=True)
+    measured = {"MoHA SIPAS": t("data.measured_moha", lang)}
+    return pd.DataFrame(
+        {
+            t("data.col_year", lang): published["year"].astype("Int64"),
+            t("table.name", lang): published[name_col],
+            "profile": [common.profile_url(u, filters) for u in published["unit_id"]],
+            t("data.pub.index", lang): [
+                index_name(key, int(y), str(c), lang)
+                for y, c in zip(published["year"], published["index_code"], strict=True)
+            ],
+            t("data.pub.as_published", lang): published["value_as_published"],
+            t("table.value", lang): published["value"].round(2),
+            t("data.pub.rank", lang): published["rank"].astype("Int64"),
+            t("data.pub.measured_by", lang): published["measured_by"].map(lambda m: measured.get(m, m)),
+            t("table.source", lang): published["source"],
+        }
+    ).reset_index(drop=True)
 
 
 def build(key: StoreKey, filters: Filters) -> DataContent:

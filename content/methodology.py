@@ -6,11 +6,13 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from content import common, source
 from content.filters import Filters
 from content.model import Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import t
+from i18n import has, t
 
 # (subheader key, text key) of the text sections after the introduction, in page order
 SECTIONS = (
@@ -19,7 +21,7 @@ SECTIONS = (
     ("methodology.status_table.title", "methodology.status_table.text"),
     ("methodology.breaks", "methodology.breaks_text"),
 )
-ITEM_COLUMNS = ("item_code", "kind", "element_code", "text", "wording_status")  # text_vi / text_en
+ITEM_KINDS = ("satisfaction", "outcome", "perception", "expectation")
 
 
 def _clean(text: str) -> str:
@@ -64,15 +66,38 @@ def _entry(key: StoreKey, filters: Filters, row: object) -> MethodologyEntry:
     suffix = "vi" if lang == "vi" else "en"
     status = t("methodology.status", lang, status=t(f"methodology.status_{row.formula_status}", lang),
                basis=row.legal_basis or "–")  # fmt: skip
-    _, items = source.methodology_tree(key, row.methodology_id)
-    columns = [f"text_{suffix}" if c == "text" else c for c in ITEM_COLUMNS]
+    components, items = source.methodology_tree(key, row.methodology_id)
+    names = dict(zip(components["component_code"], components[f"name_{suffix}"], strict=True))
+    frame = pd.DataFrame(
+        {
+            t("methodology.items.element", lang): items["element_code"].map(
+                lambda c: (
+                    names.get(c, t("methodology.items.no_element", lang))
+                    if isinstance(c, str)
+                    else t("methodology.items.no_element", lang)
+                )
+            ),  # fmt: skip
+            t("methodology.items.text", lang): items[f"text_{suffix}"],
+            t("methodology.items.kind", lang): items["kind"].map(
+                lambda k: t(f"methodology.items.kind_{k}", lang)
+            ),
+            t("methodology.items.wording", lang): items["wording_status"].map(
+                lambda w: t(f"methodology.items.wording_{w}", lang)
+            ),
+        }
+    )
+    years = f"{row.first_year}–{row.last_year}" if row.last_year and row.last_year != row.first_year else (
+        str(row.first_year))  # fmt: skip
+    name = str(getattr(row, "name_" + suffix))
+    title = name if years in name else f"{name} ({years})"
+    notes_key = f"methodology.user_notes.{row.methodology_id}"
     return MethodologyEntry(
         methodology_id=row.methodology_id,
-        title=f"{getattr(row, 'name_' + suffix)} ({row.first_year}–{row.last_year or ''})",
+        title=title,
         expanded=row.methodology_id == filters.methodology_id,
         status=Note("markdown", _clean(status)),
-        items=Table(f"methodology-items-{row.methodology_id}", items[columns]),
-        notes=Note("caption", _clean(row.notes or "")),
+        items=Table(f"methodology-items-{row.methodology_id}", frame),
+        notes=Note("markdown", _clean(t(notes_key, lang)) if has(notes_key, lang) else ""),
     )
 
 

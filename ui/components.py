@@ -1,14 +1,26 @@
 """Streamlit renderers for content parts: notices, KPI cards, tables, charts with their caption and data
-downloads. They lay out what `content/` computed and add no numbers or words of their own."""
+downloads. They lay out what `content/` computed and add no numbers or words of their own; numbers in
+tables are shown in the format of the chosen language (vi: 84,50 and 36.525), like every other number."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import streamlit as st
 
+from content.exports import export_frame, export_header
 from content.model import Chart, Metric, Note, PageHeader, Table
-from i18n import t
+from i18n import fmt_number, t
+from i18n.plotly_locale import plotly_locale
+from ui.data_access import db_key
 from ui.downloads import csv_bytes, xlsx_bytes
+from ui.state import current
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# plotly tools a leader needs: zoom, pan, reset, save as image (select/lasso/spikes only confuse)
+MODEBAR_REMOVE = ["lasso2d", "select2d", "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian",
+                  "zoomIn2d", "zoomOut2d", "autoScale2d", "hoverClosestGeo", "hoverClosestGl2d"]  # fmt: skip
 
 
 def note(item: Note | None, container: object = st) -> None:
@@ -48,8 +60,59 @@ def metrics(items: list[Metric]) -> None:
         column.metric(item.label, item.text, item.delta, delta_color="off", delta_arrow="off")
 
 
-def table(item: Table | None, container: object = st, lang: str = "vi") -> None:
-    """A table with its title; link columns become links (profile links show a short text)."""
+def _is_year(series: pd.Series) -> bool:
+    """Whole numbers that are years (shown without a thousands separator)."""
+    values = series.dropna()
+    return len(values) > 0 and bool(values.between(1900, 2100).all())
+
+
+def _formatter(series: pd.Series, lang: str) -> object | None:
+    """How a numeric column is shown in `lang`: whole numbers with thousands separators (years plain),
+    other numbers with 2 decimals; None for text columns."""
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    values = series.dropna()
+    whole = pd.api.types.is_integer_dtype(series) or bool((values == values.round(0)).all() and len(values))
+    if whole and _is_year(series):
+        return lambda v: "–" if pd.isna(v) else str(int(v))
+    decimals = 0 if pd.api.types.is_integer_dtype(series) else 2
+    return lambda v: "–" if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else (
+        fmt_number(float(v), lang, decimals))  # fmt: skip
+
+
+def styled_frame(frame: pd.DataFrame, lang: str) -> object:
+    """A pandas Styler that shows the frame's numbers in the language's format (values stay sortable)."""
+    formats = {c: f for c in frame.columns if (f := _formatter(frame[c], lang)) is not None}
+    texts = [c for c in frame.columns if c not in formats]
+    styler = frame.style.format(formats, na_rep="–")
+    if texts:  # missing text shows as a dash, never 'None'
+        styler = styler.format(lambda v: "–" if v is None or pd.isna(v) else v, subset=texts)
+    return styler
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _file(data: pd.DataFrame, head: tuple[tuple[str, str], ...], kind: str, lang: str) -> bytes:
+    """A CSV or XLSX file, cached by content across reruns and sessions."""
+    block = list(head)
+    return csv_bytes(data, block, lang) if kind == "csv" else xlsx_bytes(data, header=block)
+
+
+def _downloads(data: pd.DataFrame, head: list[tuple[str, str]], stem: str, key: str, lang: str) -> None:
+    """CSV and XLSX buttons side by side."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        t("common.download_csv", lang), _file(data, tuple(head), "csv", lang), file_name=f"{stem}.csv",
+        mime="text/csv", key=f"{key}-csv", on_click="ignore",
+    )  # fmt: skip
+    right.download_button(
+        t("common.download_xlsx", lang), _file(data, tuple(head), "xlsx", lang), file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME, key=f"{key}-xlsx", on_click="ignore",
+    )  # fmt: skip
+
+
+def table(item: Table | None, container: object = st, lang: str = "vi", download: bool = True) -> None:
+    """A table with its title, numbers in the language's format; link columns become links (profile links
+    show a short text); a 'download table' menu gives it as CSV/XLSX with what/where/when in the file."""
     if item is None:
         return
     if item.title:
@@ -60,38 +123,38 @@ def table(item: Table | None, container: object = st, lang: str = "vi") -> None:
         )
         for column, text in item.links.items()
     }
-    container.dataframe(item.frame, hide_index=True, key=item.key, column_config=config or None)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _export(data: pd.DataFrame, kind: str) -> bytes:
-    """The CSV or XLSX file of a chart's data, cached by content across reruns and sessions."""
-    return csv_bytes(data) if kind == "csv" else xlsx_bytes(data)
+    container.dataframe(
+        styled_frame(item.frame, lang), hide_index=True, key=item.key, column_config=config or None
+    )
+    if download and len(item.frame):
+        filters = current()
+        data = item.frame.drop(columns=[c for c in item.links if c == "profile"])
+        head = export_header(db_key(), filters, item.title or t("export.download", lang))
+        stem = f"sipas-{item.key}-{filters.year}-{filters.unit_id}".lower()
+        with container.popover(t("export.download", lang), icon=":material/download:", help=None):
+            st.caption(t("export.download_help", lang))
+            _downloads(data, head, stem, item.key, lang)
 
 
 def chart(item: Chart | None, lang: str) -> object:
-    """Show a figure, its caption (n, source) and 'data behind this chart' downloads (CSV, XLSX).
+    """Show a figure, its caption (n, source) and 'data behind this chart' downloads (CSV, XLSX), the data
+    in the chosen language with a header block (title, unit, year, source, demo notice).
 
-    Plotly's own PNG button is configured with the chart's file stem. A selectable chart (the map) returns
-    the selection event."""
+    Plotly's toolbar speaks the chosen language (`i18n.plotly_locale`) and saves a PNG named by the chart's
+    file stem. A selectable chart (the map) returns the selection event."""
     if item is None:
         return None
     on_select = "rerun" if item.selectable else "ignore"
     config = {
         "displaylogo": False,
+        "locale": lang,
+        "locales": {lang: plotly_locale(lang)},
         "toImageButtonOptions": {"format": "png", "filename": item.file_stem, "scale": 2},
-        "modeBarButtonsToRemove": [] if item.selectable else ["lasso2d", "select2d"],
+        "modeBarButtonsToRemove": [b for b in MODEBAR_REMOVE if not item.selectable or "2d" not in b[-2:]],
     }
     event = st.plotly_chart(item.figure, config=config, key=item.key, on_select=on_select, width="stretch")
     st.caption(item.caption)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        t("common.download_csv", lang), _export(item.data, "csv"), file_name=f"{item.file_stem}.csv",
-        mime="text/csv", key=f"{item.key}-csv", on_click="ignore",
-    )  # fmt: skip
-    right.download_button(
-        t("common.download_xlsx", lang), _export(item.data, "xlsx"), file_name=f"{item.file_stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{item.key}-xlsx",
-        on_click="ignore",
-    )  # fmt: skip
+    title = str(item.figure.layout.title.text or "")
+    head = export_header(db_key(), current(), title, item.caption)
+    _downloads(export_frame(item.data, lang), head, item.file_stem, item.key, lang)
     return event

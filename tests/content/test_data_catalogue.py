@@ -56,7 +56,12 @@ def test_waves_published_history_and_versions(store_key, store, lang: str) -> No
     assert shown == store["counts"]
     by_year = store["waves"].set_index("year")
     years = waves[t("data.col_year", lang)]
-    assert waves[t("data.col_methodology_id", lang)].tolist() == by_year.loc[years, "methodology_id"].tolist()
+    short = {"sipas_2017": "SIPAS 2017–2021", "sipas_2022": "SIPAS 2022", "sipas_2023": "SIPAS 2023–2026"}
+    assert waves[t("data.col_methodology_id", lang)].tolist() == [
+        short[m] for m in by_year.loc[years, "methodology_id"]
+    ]  # names, never codes such as sipas_2017
+    geo_names = [t("filters.geo_34" if y == 2025 else "filters.geo_63", lang) for y in years]
+    assert waves[t("data.col_geo_version", lang)].tolist() == geo_names  # never pre2025
     assert (waves[t("data.col_data_kind", lang)] == t("data.kind_generated", lang)).all()
     assert (waves[t("data.col_source", lang)] == t("data.source_generated", lang)).all()
     assert waves[t("data.col_provinces", lang)].tolist() == [34 if y == 2025 else 63 for y in years]
@@ -66,10 +71,22 @@ def test_waves_published_history_and_versions(store_key, store, lang: str) -> No
     name_col = "name_vi" if lang == "vi" else "name_en"
     assert view.published.key == "data-published"
     assert view.published.links == {"profile": t("table.open_profile", lang), source_col: ""}
-    assert list(published.columns) == ["year", name_col, "profile", "index_code", "value_as_published", "value",
-                                       "rank", "measured_by", source_col]  # fmt: skip
+    value_col, index_col, rank_col = (
+        t("table.value", lang),
+        t("data.pub.index", lang),
+        t("data.pub.rank", lang),
+    )
+    assert list(published.columns) == [
+        t("data.col_year", lang), t("table.name", lang), "profile", index_col, t("data.pub.as_published", lang),
+        value_col, rank_col, t("data.pub.measured_by", lang), source_col,
+    ]  # fmt: skip
     assert len(published) == len(store["published"])
-    assert published["value"].tolist() == pytest.approx(store["published"]["value"].tolist(), nan_ok=True)
+    assert published[t("table.name", lang)].tolist() == store["published"][name_col].tolist()
+    assert published[value_col].tolist() == pytest.approx(store["published"]["value"].tolist(), nan_ok=True)
+    ranks = store["published"]["rank"].astype("Int64")
+    assert published[rank_col].fillna(-1).tolist() == ranks.fillna(-1).tolist()  # the published rank kept
+    assert not published[index_col].str.contains(":").any()  # index names, never codes
+    assert t("data.indicators.perception__no_harassment", lang) in set(published[index_col])
     assert published[source_col].tolist() == store["published"]["source"].tolist()
     assert published["profile"].tolist() == [
         common.profile_url(u, filters) for u in store["published"]["unit_id"]

@@ -3,7 +3,6 @@ the expander (title, open for the wave's methodology), the status line, the item
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from content import methodology
@@ -42,23 +41,32 @@ def test_sections_and_methodologies(store_key, stored, lang: str, year: int) -> 
     assert [e.methodology_id for e in view.methodologies] == list(rows["methodology_id"])
     assert [e.methodology_id for e in view.methodologies if e.expanded] == [filters.methodology_id]
     for entry, row in zip(view.methodologies, rows.itertuples(), strict=True):
-        assert entry.title == f"{getattr(row, 'name_' + suffix)} ({row.first_year}–{row.last_year or ''})"
+        name = getattr(row, "name_" + suffix)
+        assert entry.title.startswith(name) and str(row.first_year) in entry.title
+        assert entry.title.count(f"{row.first_year}–{row.last_year}") <= 1  # the years once, not twice
         status = t(f"methodology.status_{row.formula_status}", lang)
         assert entry.status.text == t("methodology.status", lang, status=status, basis=row.legal_basis or "–")
         items = trees[row.methodology_id]
         assert entry.items.key == f"methodology-items-{row.methodology_id}"
-        assert list(entry.items.frame.columns) == ["item_code", "kind", "element_code", f"text_{suffix}",
-                                                  "wording_status"]  # fmt: skip
-        pd.testing.assert_frame_equal(
-            entry.items.frame.reset_index(drop=True),
-            items[list(entry.items.frame.columns)].reset_index(drop=True),
-        )
-        assert entry.notes.kind == "caption" and entry.notes.text == (row.notes or "").strip()
+        frame = entry.items.frame
+        columns = [t(f"methodology.items.{c}", lang) for c in ("element", "text", "kind", "wording")]
+        assert list(frame.columns) == columns  # names for users, no codes
+        assert frame[columns[1]].tolist() == items[f"text_{suffix}"].tolist()
+        kinds = [t(f"methodology.items.kind_{k}", lang) for k in items["kind"]]
+        assert frame[columns[2]].tolist() == kinds
+        assert not frame[columns[0]].str.contains("_").any()  # element names, not element codes
+        # notes for users in the chosen language, not the design files' English developer notes
+        assert entry.notes.kind == "markdown"
+        assert entry.notes.text == t(f"methodology.user_notes.{row.methodology_id}", lang).strip()
+        assert "CONFIRMED" not in entry.notes.text and "SIPAS.md" not in entry.notes.text
 
 
 def test_languages_differ(store_key) -> None:
     vi = methodology.build(store_key, make_filters("vi", 2024))
     en = methodology.build(store_key, make_filters("en", 2024))
     assert vi.sections[1].title != en.sections[1].title
-    assert [e.items.frame.columns[3] for e in vi.methodologies] == ["text_vi"] * len(vi.methodologies)
+    assert [e.items.frame.columns[1] for e in vi.methodologies] == [t("methodology.items.text", "vi")] * len(
+        vi.methodologies
+    )
+    assert vi.methodologies[0].items.frame.iloc[0, 1] != en.methodologies[0].items.frame.iloc[0, 1]
     assert vi.methodologies[0].title != en.methodologies[0].title
