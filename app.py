@@ -6,6 +6,7 @@ import streamlit as st
 
 from i18n import t
 from store import db
+from ui import chrome
 from ui import data_access as da
 from ui.state import sidebar_filters
 
@@ -20,6 +21,7 @@ PAGES = [
     ("views/data_catalogue.py", "data", "nav.data"),
     ("views/methodology.py", "methodology", "nav.methodology"),
 ]
+DEFAULT_PATH = "home"  # reserved by the default page, which is served at the root URL
 
 
 def main() -> None:
@@ -32,10 +34,17 @@ def main() -> None:
         st.stop()
     da.pin_db_key()
     filters = sidebar_filters()
+    chrome.apply(filters.lang)
+    # the default page (Overview) is served at the root; it still reserves a path of its own, so /overview
+    # (deep links, shared addresses) is a hidden second entry of the same script
     pages = [
-        st.Page(path, title=t(key, filters.lang), url_path=url, default=(url == "overview"))
+        st.Page(path, title=t(key, filters.lang), url_path=DEFAULT_PATH if url == "overview" else url,
+                default=(url == "overview"))
         for path, url, key in PAGES
-    ]
+    ]  # fmt: skip
+    pages.append(
+        st.Page(PAGES[0][0], title=t(PAGES[0][2], filters.lang), url_path=PAGES[0][1], visibility="hidden")
+    )
     st.sidebar.caption(t("common.app_caption", filters.lang))
     st.navigation(pages, position="sidebar").run()
 

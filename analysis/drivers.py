@@ -17,6 +17,13 @@ Formulas
   stratum column exists), or per respondent when there is no PSU column (the with-replacement linearisation
   variance; statsmodels' HC0 would treat the weights as frequency counts: Σ w·s² instead of Σ (w·s)²).
 - performance of driver j = Σ w_i x_ij / Σ w_i (0–100); n_eff = (Σ w)² / Σ w² (Kish).
+- 95% intervals of the importance share and of the performance: percentile cluster bootstrap. Replicate b
+  multiplies every weight by the number of times its cluster (PSU within stratum; the respondent when there
+  is no PSU column) is drawn in G draws with replacement from the G clusters (multinomial counts, a fixed
+  seed so the page is reproducible), refits the 2^k subset R² on the replicate weights and recomputes
+  φ_j / R² and Σ w x_j / Σ w; the interval is the 2.5% and 97.5% percentiles over `replicates` (200).
+- Quadrants with intervals (`quadrant_evidence`): a driver is placed with certainty only when its intervals
+  clear both dividing lines; otherwise it is "uncertain" and no action is advised on it.
 
 Why min_n = 200: with 5–9 positively correlated drivers the R² pieces that tell drivers apart are small
 differences of small numbers, so shares move a lot between samples. Simulated 7 drivers (latent correlation
@@ -39,7 +46,10 @@ from scipy import stats
 MAX_DRIVERS = 12
 DEFAULT_MIN_N = 200
 TABLE_COLUMNS = ["driver", "rank", "importance", "r2_contribution", "coefficient", "se", "p_value",
-                 "ci_low", "ci_high", "odds_ratio_per_10_points", "performance"]  # fmt: skip
+                 "ci_low", "ci_high", "odds_ratio_per_10_points", "performance", "importance_low",
+                 "importance_high", "performance_low", "performance_high"]  # fmt: skip
+DEFAULT_REPLICATES = 200
+BOOTSTRAP_SEED = 20250701
 QUADRANTS = ("priority_improve", "maintain", "low_priority", "possible_overinvestment")
 
 
@@ -104,6 +114,65 @@ def _subset_r2(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
         resid = r_y - r_x[:, cols] @ coef
         r2[mask] = 1.0 - float(resid @ resid) / sst
     return r2
+
+
+def _subset_index(k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per subset size s ≥ 1: (bitmasks of that size, their column indices as an m × s array)."""
+    out = []
+    masks = np.arange(1, 2**k)
+    sizes = np.array([bin(m).count("1") for m in masks])
+    for s in range(1, k + 1):
+        chosen = masks[sizes == s]
+        cols = np.array([[j for j in range(k) if m >> j & 1] for m in chosen], dtype=int)
+        out.append((chosen, cols))
+    return out
+
+
+def _subset_r2_cov(cov: np.ndarray, index: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """R²(S) for every subset from the weighted cross-product matrix of the centred [x, y] (y last):
+    R²(S) = c_Sy' C_SS⁻¹ c_Sy / c_yy, solved in one batch per subset size (same numbers as `_subset_r2`)."""
+    k = cov.shape[0] - 1
+    r2 = np.zeros(2**k)
+    syy = cov[k, k]
+    for masks, cols in index:
+        a = cov[cols[:, :, None], cols[:, None, :]]
+        c = cov[cols, k]
+        try:
+            sol = np.linalg.solve(a, c[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            sol = np.stack([np.linalg.lstsq(a_m, c_m, rcond=None)[0] for a_m, c_m in zip(a, c, strict=True)])
+        r2[masks] = (c * sol).sum(axis=1) / syy
+    return r2
+
+
+def _bootstrap(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray | None, replicates: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replicate importance shares and performances (replicates × k each) of the cluster bootstrap in the
+    module docstring; a replicate without variation in y gets NaN shares."""
+    k = x.shape[1]
+    ids = np.arange(len(y)) if groups is None else np.asarray(groups)
+    n_groups = int(ids.max()) + 1
+    rng = np.random.default_rng(seed)
+    index = _subset_index(k)
+    z = np.column_stack([x, y])
+    shares = np.full((replicates, k), np.nan)
+    perf = np.full((replicates, k), np.nan)
+    for b in range(replicates):
+        wb = w * rng.multinomial(n_groups, np.full(n_groups, 1.0 / n_groups))[ids]
+        total = wb.sum()
+        if total <= 0:
+            continue
+        mean = wb @ z / total
+        perf[b] = mean[:k]
+        zc = z - mean
+        cov = (zc * wb[:, None]).T @ zc
+        if cov[k, k] <= 1e-12 * total:
+            continue
+        r2 = _subset_r2_cov(cov, index)
+        if r2[-1] > 1e-12:
+            shares[b] = _shapley(r2, k) / r2[-1]
+    return shares, perf
 
 
 def _shapley(r2: np.ndarray, k: int) -> np.ndarray:
@@ -202,6 +271,8 @@ def key_drivers(
     min_n: int = DEFAULT_MIN_N,
     cluster: str | None = "psu",
     stratum: str | None = "stratum",
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = BOOTSTRAP_SEED,
 ) -> DriverResult:
     """Importance (Shapley share of the weighted R²), logistic effect and performance of every driver.
 
@@ -209,6 +280,8 @@ def key_drivers(
     95% CI β ± 1.96·se; odds_ratio_per_10_points = exp(10 β_j); performance_j = Σ w x_j / Σ w.
     Clusters are the `cluster` column (paired with `stratum` when present) if it exists, else respondents.
     Fewer than `min_n` complete cases → status 'too_few' and an empty table (nothing is fitted).
+    importance_low/high and performance_low/high: 95% percentile cluster-bootstrap intervals over
+    `replicates` replicates drawn with `seed` (NaN when replicates = 0); see the module docstring.
     """
     drivers = _check_drivers(drivers)
     x, y, w, keep = _complete_cases(frame, drivers, outcome, weight)
@@ -254,6 +327,17 @@ def key_drivers(
     with np.errstate(divide="ignore", invalid="ignore"):
         importance = phi / r2 if r2 > 1e-12 else np.full(k, np.nan)
         p_value = 2.0 * stats.norm.sf(np.abs(beta / se))
+    boot_shares, boot_perf = _bootstrap(x, y, w, groups, replicates, seed) if replicates else (None, None)
+
+    def bounds(boot: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        if boot is None or np.isnan(boot).all():
+            return np.full(k, np.nan), np.full(k, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanpercentile(boot, 2.5, axis=0), np.nanpercentile(boot, 97.5, axis=0)
+
+    importance_low, importance_high = bounds(boot_shares)
+    performance_low, performance_high = bounds(boot_perf)
     table = pd.DataFrame(
         {
             "driver": drivers,
@@ -267,6 +351,10 @@ def key_drivers(
             "ci_high": beta + z * se,
             "odds_ratio_per_10_points": np.exp(10.0 * beta),
             "performance": w @ x / w.sum(),
+            "importance_low": importance_low,
+            "importance_high": importance_high,
+            "performance_low": performance_low,
+            "performance_high": performance_high,
         }
     )
     return DriverResult(table, n, n_eff, r2, method, "ok", min_n)
@@ -298,6 +386,36 @@ def importance_performance(
     out.loc[out["importance"].isna() | out["performance"].isna(), "quadrant"] = None
     out["importance_cut"] = i_cut
     out["performance_cut"] = p_cut
+    return out
+
+
+EVIDENCE = ("clear", "uncertain")
+
+
+def quadrant_evidence(table: pd.DataFrame) -> pd.DataFrame:
+    """Whether each driver's quadrant (`importance_performance`) is supported by its 95% intervals.
+
+    Rule, per axis (cuts c_I = `importance_cut`, c_P = `performance_cut`, treated as fixed lines):
+      importance clears its line ⇔ importance_low ≥ c_I (above; and the odds-ratio interval lies above 1,
+          exp(10·ci_low) > 1: the element's own effect is established) or importance_high < c_I (below);
+      performance clears its line ⇔ performance_low ≥ c_P (above) or performance_high < c_P (below).
+    evidence = 'clear' when both axes clear their lines, else 'uncertain' (an interval crosses a line, or
+    is missing): such a point may sit in its quadrant by chance, so nothing is advised on it.
+    Adds `importance_clear`, `performance_clear` (bool) and `evidence`; returns a copy.
+    """
+    out = table.copy()
+    i_cut, p_cut = out["importance_cut"], out["performance_cut"]
+    or_above_one = np.exp(10.0 * out["ci_low"]) > 1.0 if "ci_low" in out else True
+    above_i = (out["importance_low"] >= i_cut) & or_above_one
+    below_i = out["importance_high"] < i_cut
+    high_i = out["importance"] >= i_cut
+    out["importance_clear"] = (high_i & above_i) | (~high_i & below_i)
+    high_p = out["performance"] >= p_cut
+    out["performance_clear"] = (high_p & (out["performance_low"] >= p_cut)) | (
+        ~high_p & (out["performance_high"] < p_cut)
+    )
+    clear = out["importance_clear"] & out["performance_clear"] & out["quadrant"].notna()
+    out["evidence"] = np.where(clear, EVIDENCE[0], EVIDENCE[1])
     return out
 
 

@@ -9,21 +9,32 @@ Hoàng Sa and Trường Sa are drawn as part of Đà Nẵng and Khánh Hòa and 
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.palette import FONT
+from charts.palette import FONT, HIGHLIGHT
 
 SUPPRESSED_COLOUR = "#d9d9d9"
 OUTLINE_COLOUR = "#ffffff"
 COLOUR_MODES = ("value", "tier", "diverging")
-TIER_COLOURS = ["#1a9850", "#91cf60", "#fc8d59", "#d73027"]  # tier 1 (top quarter) … 4
+TIER_COLOURS = [
+    "#0072B2",
+    "#56B4E9",
+    "#E69F00",
+    "#D55E00",
+]  # tier 1 (top quarter) … 4: Okabe–Ito, blue→orange
+MAP_WIDTH = 560  # px: the map's column beside its ranking table (main column ~900 px at 1366×768)
+SUBTITLE_CHARS = 72  # characters per subtitle line at 12 px in MAP_WIDTH
+TITLE_CHARS = 60  # characters per title line at 16 px
 
 
-def _view(geojson: dict, height: int, width: int = 900) -> dict:
-    """Centre and zoom that fit every feature (islands included): maplibre draws 512·2^zoom px per 360°
-    of longitude, so zoom = log2(min(width/Δlon, plot height/(1.15·Δlat)) · 360/512)."""
+def _view(geojson: dict, height: int, width: int = MAP_WIDTH) -> dict:
+    """Centre and zoom that fit every feature (islands included) in a plot `height` px high (without the
+    margins): maplibre draws 512·2^zoom px per 360° of longitude, so
+    zoom = log2(min(width/Δlon, height/(1.15·Δlat)) · 360/512)."""
     xs, ys = [], []
 
     def walk(coords: object) -> None:
@@ -37,20 +48,51 @@ def _view(geojson: dict, height: int, width: int = 900) -> dict:
     for feature in geojson["features"]:
         walk(feature["geometry"]["coordinates"])
     lon0, lon1, lat0, lat1 = min(xs), max(xs), min(ys), max(ys)
-    px_per_degree = min(width / max(lon1 - lon0, 0.05), (height - 110) / (1.15 * max(lat1 - lat0, 0.05)))
+    px_per_degree = min((width - 10) / max(lon1 - lon0, 0.05), height / (1.15 * max(lat1 - lat0, 0.05)))
     zoom = float(np.clip(np.log2(px_per_degree * 360.0 / 512.0), 2.0, 12.0))
     return {"center": {"lon": (lon0 + lon1) / 2, "lat": (lat0 + lat1) / 2}, "zoom": round(zoom, 2)}
 
 
-def _map_layout(fig: go.Figure, geojson: dict, title: str, subtitle: str, height: int, lang: str) -> None:
-    """The look shared by every map: title, fonts, the empty white-bg style fitted to `geojson`, stable
-    zoom across reruns and the language's number separators."""
+def _wrapped(text: str, chars: int) -> list[str]:
+    return textwrap.wrap(text, chars) or [""]
+
+
+def _map_layout(
+    fig: go.Figure, geojson: dict, title: str, subtitle: str, height: int, lang: str, legend_rows: int = 0,
+    bottom: int = 0,
+) -> None:  # fmt: skip
+    """The look shared by every map: title (16 px) and subtitle (12 px) wrapped to the map's width, the
+    legend above the map under them (`legend_rows` rows) and `bottom` px below it for a colour bar, so
+    nothing is drawn over the map; fonts, the empty white-bg style fitted to the plot area, stable zoom
+    across reruns and the language's number separators."""
+    title_lines = _wrapped(title, TITLE_CHARS)
+    sub_lines = _wrapped(subtitle, SUBTITLE_CHARS)
+    text = "<br>".join(title_lines) + "<br><span style='font-size:12px'>" + "<br>".join(sub_lines) + "</span>"
+    top = 16 + 22 * len(title_lines) + 17 * len(sub_lines) + 24 * legend_rows + 8
     fig.update_layout(
-        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.0, "xanchor": "left"},
+        title={
+            "text": text,
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 10},
+            "font": {"size": 16},
+        },
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 0, "r": 0, "t": 70, "b": 0},
-        map={"style": "white-bg", **_view(geojson, height)},
+        margin={"l": 0, "r": 0, "t": top, "b": bottom},
+        legend={
+            "orientation": "h",
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "yref": "paper",
+            "font": {"size": 12},
+        },
+        map={"style": "white-bg", **_view(geojson, height - top - bottom)},
         uirevision="keep",
         paper_bgcolor="white",
         separators=",." if lang == "vi" else ".,",
@@ -69,6 +111,8 @@ def choropleth(
     suppressed_hover: str = "",
     islands: pd.DataFrame | None = None,
     tier_labels: list[str] | None = None,
+    highlight: str | None = None,
+    highlight_label: str = "",
     height: int = 720,
     lang: str = "vi",
 ) -> go.Figure:
@@ -76,6 +120,8 @@ def choropleth(
 
     `frame`: unit_id, value (NaN = suppressed: drawn grey), hover (pre-formatted text), and tier for the
     tier mode. Feature ids in `geojson` are unit ids. `islands`: lon, lat, label (legend entries).
+    `highlight`: a unit outlined thick in the highlight colour (legend entry `highlight_label`). Legend
+    above the map, colour bar under it: nothing over the map.
     """
     if colour_mode not in COLOUR_MODES:
         raise ValueError(f"colour_mode must be one of {COLOUR_MODES}")
@@ -111,7 +157,7 @@ def choropleth(
             go.Choroplethmap(
                 locations=shown["unit_id"], z=shown["value"], text=shown["hover"], colorscale=scale,
                 geojson=subset(shown["unit_id"]),
-                colorbar={"title": {"text": value_label}, "thickness": 14}, name=value_label,
+                colorbar=_colour_bar(value_label), name=value_label,
                 customdata=shown[["unit_id"]], showlegend=False, **extra, **common,
             )
         )  # fmt: skip
@@ -133,9 +179,42 @@ def choropleth(
                     showlegend=True,
                 )
             )  # fmt: skip
-    _map_layout(fig, geojson, title, subtitle, height, lang)
-    fig.update_layout(legend={"orientation": "h", "y": 0.02, "x": 0.01, "bgcolor": "rgba(255,255,255,0.8)"})
+    if highlight is not None and highlight in features:
+        fig.add_trace(
+            go.Choroplethmap(
+                locations=[highlight], z=[0], geojson=subset(pd.Series([highlight])), featureidkey="id",
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
+                marker={"line": {"color": HIGHLIGHT, "width": 3.5}}, name=highlight_label,
+                showlegend=bool(highlight_label),
+            )
+        )  # fmt: skip
+    names = [trace.name for trace in fig.data if trace.showlegend and trace.name]
+    bottom = 0 if colour_mode == "tier" else COLOUR_BAR_SPACE
+    _map_layout(fig, geojson, title, subtitle, height, lang, legend_rows=_legend_rows(names), bottom=bottom)
     return fig
+
+
+COLOUR_BAR_SPACE = 78  # px under the map for a horizontal colour bar with its title
+
+
+def _colour_bar(title: str) -> dict:
+    """A horizontal colour bar under the map (in the bottom margin), title above it."""
+    return {
+        "title": {"text": title, "side": "top", "font": {"size": 12}}, "orientation": "h", "thickness": 12,
+        "len": 0.7, "lenmode": "fraction", "x": 0.0, "xanchor": "left", "y": -0.02, "yanchor": "top",
+        "yref": "paper", "tickfont": {"size": 12},
+    }  # fmt: skip
+
+
+def _legend_rows(names: list[str], width: int = MAP_WIDTH) -> int:
+    """Rows a horizontal legend of `names` takes in `width` px (an item ≈ 40 px + 7 px per character)."""
+    rows, used = (1, 0) if names else (0, 0)
+    for name in names:
+        item = 40 + 7 * len(name)
+        if used and used + item > width:
+            rows, used = rows + 1, 0
+        used += item
+    return rows
 
 
 def symbols_over_outline(
@@ -164,9 +243,9 @@ def symbols_over_outline(
             lon=points["lon"], lat=points["lat"], mode="markers", hovertext=points["hover"], hoverinfo="text",
             customdata=points[["unit_id"]],
             marker={"size": sizes, "color": points["value"], "colorscale": "Cividis", "showscale": True,
-                    "colorbar": {"title": {"text": value_label}, "thickness": 14}},
+                    "colorbar": _colour_bar(value_label)},
             showlegend=False,
         )
     )  # fmt: skip
-    _map_layout(fig, outline_geojson, title, subtitle, height, lang)
+    _map_layout(fig, outline_geojson, title, subtitle, height, lang, bottom=COLOUR_BAR_SPACE)
     return fig

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.figures import TARGET_LEVEL, styled
-from charts.palette import BASE, HIGHLIGHT, TARGET
+from charts.palette import BASE, HIGHLIGHT, TARGET, WHISKER
 
 
 def element_markers(
@@ -38,7 +38,7 @@ def element_markers(
         fig.add_trace(
             go.Scatter(
                 x=data["national"], y=data["label"], mode="markers", name=national_label,
-                marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3}},
+                marker={"symbol": "line-ns-open", "size": 22, "color": WHISKER, "line": {"width": 3}},
                 hovertext=data["national_hover"], hoverinfo="text",
             )
         )  # fmt: skip
@@ -56,7 +56,9 @@ def element_markers(
     fig.update_xaxes(range=[max(0.0, min(low, TARGET_LEVEL) - 3), 100], title=value_label)
     fig.update_yaxes(automargin=True)
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    return styled(fig, title, subtitle, height=max(360, 60 * len(data) + 160), lang=lang)
+    return _readable(
+        styled(fig, title, subtitle, height=max(360, 60 * len(data) + 160), lang=lang), title, subtitle
+    )
 
 
 def province_distribution(
@@ -74,7 +76,7 @@ def province_distribution(
     fig = go.Figure(
         go.Box(
             x=frame["value"], name=value_label, boxpoints="all", jitter=0.5, pointpos=0,
-            marker={"color": BASE, "size": 7}, line={"color": "#333333"}, fillcolor="rgba(0,0,0,0)",
+            marker={"color": BASE, "size": 7}, line={"color": WHISKER}, fillcolor="rgba(0,0,0,0)",
             hovertext=frame["hover"], hoverinfo="text", customdata=frame[["unit_id"]], orientation="h",
         )
     )  # fmt: skip
@@ -85,4 +87,10 @@ def province_distribution(
     fig.update_yaxes(showticklabels=False)
     fig.update_xaxes(title=value_label)
     fig.update_layout(showlegend=False)
-    return styled(fig, title, subtitle, height=320, lang=lang)
+    return _readable(styled(fig, title, subtitle, height=320, lang=lang), title, subtitle)
+
+
+def _readable(fig: go.Figure, title: str, subtitle: str) -> go.Figure:
+    """The subtitle at 12 px (readable on a projector) instead of plotly's small superscript."""
+    fig.update_layout(title_text=f"{title}<br><span style='font-size:12px'>{subtitle}</span>")
+    return fig

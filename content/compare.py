@@ -59,6 +59,7 @@ class CompareContent:
     header: PageHeader
     need_two: Note | None = None
     chart: Chart | None = None
+    unreliable: Note | None = None  # the figures too uncertain to read (open dots), named
     diff_title: str | None = None
     differences: Table | None = None
     diff_note: Note | None = None
@@ -121,8 +122,38 @@ def _tests(parts: pd.DataFrame, chosen: tuple[str, ...]) -> pd.DataFrame:
             low, high = difference_ci(test["difference"], test["se"])
             rows.append({"unit_a": a, "unit_b": b, "index_code": code, "index_name": ra["index_name"],
                          "value_a": ra["value"], "value_b": rb["value"], "ci_low": low, "ci_high": high,
+                         "reliability_a": common.reliability_of(ra), "reliability_b": common.reliability_of(rb),
                          **test})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _hover(row: pd.Series, lang: str) -> str:
+    """Hover: unit · index, value, CI, n, and the reliability flag when the figure is not reliable."""
+    text = common.hover(row, lang, f"{row['series']} · {row['index_name']}")
+    if row["reliability"] in ("caution", "unreliable"):
+        text += "<br>" + t("compare.reliability_hover", lang, flag=common.reliability_text(row, lang))
+    return text
+
+
+def _unreliable_note(parts: pd.DataFrame, lang: str) -> Note | None:
+    """A warning naming the units and indices whose figure is unreliable (interval wider than ±10 points or
+    none): shown as open dots, not to be compared."""
+    bad = parts[parts["reliability"] == "unreliable"]
+    if bad.empty:
+        return None
+    items = "; ".join(f"{r['series']} — {r['index_name']}" for _, r in bad.iterrows())
+    return Note("warning", t("compare.unreliable_note", lang, items=items))
+
+
+def _pair_reliability(row: dict, lang: str) -> str:
+    """The reliability of a pair in words: 'reliable' when both figures are, else the weaker flag and whose."""
+    order = ("reliable", "caution", "unreliable", "suppressed")
+    a, b = row["reliability_a"], row["reliability_b"]
+    if a == b == "reliable":
+        return t("reliability.short_reliable", lang)
+    worst = max(a, b, key=order.index)
+    side = "A, B" if a == b else ("A" if a == worst else "B")
+    return t("compare.pair_reliability", lang, flag=t(f"reliability.short_{worst}", lang), side=side)
 
 
 def _difference_table(key: StoreKey, lang: str, tests: pd.DataFrame) -> pd.DataFrame:
@@ -139,6 +170,7 @@ def _difference_table(key: StoreKey, lang: str, tests: pd.DataFrame) -> pd.DataF
                 fmt_ci(r["ci_low"], r["ci_high"], lang) if r["verdict"] != "untested" else "–"
             ),
             t("compare.col_verdict", lang): t(f"compare.diff_verdict.{r['verdict']}", lang),
+            t("compare.col_reliability", lang): _pair_reliability(r, lang),
         }
         for r in tests.to_dict("records")
     ]
@@ -157,16 +189,20 @@ def build(key: StoreKey, filters: Filters, chosen: tuple[str, ...] = ()) -> Comp
     parts = parts[parts["index_level"].isin(LEVELS)].copy()
     parts["series"] = parts["unit_id"].map(lambda u: units.unit_name(key, u, lang))
     parts["label"] = parts["index_name"]
-    parts["hover"] = parts.apply(
-        lambda r: common.hover(r, lang, f"{r['series']} · {r['index_name']}"), axis=1
-    )
+    parts["reliability"] = [common.reliability_of(r) for _, r in parts.iterrows()]
+    parts["hollow"] = parts["reliability"] == "unreliable"
+    parts["hover"] = [_hover(r, lang) for _, r in parts.iterrows()]
     figure = compare_bars(parts, t("compare.chart_title", lang, year=filters.year),
-                          t("compare.chart_subtitle", lang), t("common.index_pct", lang), lang)  # fmt: skip
+                          t("compare.chart_subtitle", lang), t("common.index_pct", lang), lang,
+                          t("common.target_80", lang))  # fmt: skip
     out.chart = common.chart(
         "compare-units", figure,
-        parts[["series", "unit_id", "index_code", "index_name", "value", "ci_low", "ci_high", "n"]],
+        parts[["series", "unit_id", "index_code", "index_name", "value", "ci_low", "ci_high", "n"]].assign(
+            reliability=[common.reliability_text(r, lang) for _, r in parts.iterrows()]
+        ),
         common.n_caption(filters, parts.groupby("unit_id")["n"].max().sum()), filters,
     )  # fmt: skip
+    out.unreliable = _unreliable_note(parts, lang)
     out.diff_title = t("compare.diff_title", lang)
     tests = _tests(parts, tuple(chosen))
     out.facts["tests"] = tests

@@ -15,9 +15,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from charts.dimensions import criteria_bars, group_bars, unit_heatmap
-from charts.figures import component_bars
-from charts.palette import element_colour
+from charts.dimensions import component_dots, criteria_dots, group_dots, unit_heatmap
 from content import common, source, units
 from content.filters import Filters
 from content.model import Chart, Note, PageHeader, Table
@@ -88,9 +86,13 @@ def group_order(breakdown: str, lang: str) -> list[str]:
     return [key[len(prefix) :] for key in catalogue(lang) if key.startswith(prefix)]
 
 
-def short(text: str, width: int = 30) -> str:
-    """Shorten a long index name for an axis label."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+def _hover(row: pd.Series, lang: str, name: str) -> str:
+    """Hover text of one figure (`content.common.hover`) with its reliability flag when it is not reliable."""
+    text = common.hover(row, lang, name)
+    level = common.reliability_of(row)
+    if level in ("caution", "unreliable"):
+        text += "<br>" + t("dimensions.reliability_hover", lang, flag=common.reliability_text(row, lang))
+    return text
 
 
 def _unit_frame(key: StoreKey, filters: Filters) -> pd.DataFrame:
@@ -145,9 +147,11 @@ def _elements(key: StoreKey, filters: Filters, frame: pd.DataFrame, element: str
     lang = filters.lang
     parts = frame[frame["index_level"].isin(["domain", "element"])].copy()
     parts["label"] = parts["index_name"]
-    parts["hover"] = [common.hover(r, lang, r["index_name"]) for _, r in parts.iterrows()]
-    figure = component_bars(parts, t("dimensions.chart_title", lang, unit=out.unit, year=filters.year),
-                            t("dimensions.chart_subtitle", lang), t("common.index_pct", lang), lang=lang)  # fmt: skip
+    parts["hover"] = [_hover(r, lang, r["index_name"]) for _, r in parts.iterrows()]
+    parts["hollow"] = [common.reliability_of(r) == "unreliable" for _, r in parts.iterrows()]
+    figure = component_dots(parts, t("dimensions.chart_title", lang, unit=out.unit, year=filters.year),
+                            t("dimensions.chart_subtitle", lang), t("common.index_pct", lang),
+                            t("common.target_80", lang), lang=lang)  # fmt: skip
     out.elements = common.chart("dimensions-elements", figure, parts[DATA_COLUMNS],
                                 common.n_caption(filters, parts["n"].max()), filters)  # fmt: skip
     out.items_title = t("dimensions.items_title", lang)
@@ -159,11 +163,12 @@ def _elements(key: StoreKey, filters: Filters, frame: pd.DataFrame, element: str
     items = frame[frame["index_level"] == "item"].copy()
     items["parent"] = items["index_code"].map(parent)
     items = items[items["parent"] == element]
-    items["label"] = items["index_name"].map(lambda s: short(s, 60))
-    items["hover"] = [common.hover(r, lang, r["index_name"]) for _, r in items.iterrows()]
+    items["label"] = items["index_name"]
+    items["hover"] = [_hover(r, lang, r["index_name"]) for _, r in items.iterrows()]
+    items["hollow"] = [common.reliability_of(r) == "unreliable" for _, r in items.iterrows()]
     title = t("dimensions.criteria_title", lang, element=names[element], unit=out.unit, year=filters.year)
-    figure = criteria_bars(items, title, t("dimensions.criteria_subtitle", lang), t("common.index_pct", lang),
-                           t("common.suppressed", lang), lang)  # fmt: skip
+    figure = criteria_dots(items, title, t("dimensions.criteria_subtitle", lang), t("common.index_pct", lang),
+                           t("common.suppressed", lang), t("common.target_80", lang), lang)  # fmt: skip
     out.criteria = common.chart("dimensions-criteria", figure, items[DATA_COLUMNS],
                                 common.n_caption(filters, items["n"].max()), filters)  # fmt: skip
     out.items = Table("dimensions-items", common.display_table(items, lang, "index_name"))
@@ -188,12 +193,13 @@ def _breakdown(key: StoreKey, filters: Filters, frame: pd.DataFrame, breakdown: 
     groups = groups.sort_values(["order", "grp"])
     groups["label"] = groups["grp"].map(lambda g: group_label(breakdown, g, lang))
     groups["n_text"] = groups["n"].map(lambda n: f"n = {fmt_number(n, lang, 0)}")
-    groups["hover"] = [common.hover(r, lang, r["label"]) for _, r in groups.iterrows()]
+    groups["hover"] = [_hover(r, lang, r["label"]) for _, r in groups.iterrows()]
+    groups["hollow"] = [common.reliability_of(r) == "unreliable" for _, r in groups.iterrows()]
     breakdown_name = t(f"dimensions.breakdowns.{breakdown}", lang)
     title = t("dimensions.breakdown_title", lang, index=names[index_code], breakdown=breakdown_name,
               unit=out.unit, year=filters.year)  # fmt: skip
-    figure = group_bars(groups, title, t("dimensions.breakdown_subtitle", lang), t("common.index_pct", lang),
-                        t("common.suppressed", lang), element_colour(index_code), lang)  # fmt: skip
+    figure = group_dots(groups, title, t("dimensions.breakdown_subtitle", lang), t("common.index_pct", lang),
+                        t("common.suppressed", lang), t("common.target_80", lang), index_code, lang)  # fmt: skip
     data = groups[["grp", "label", "value", "ci_low", "ci_high", "n", "n_eff", "flags"]]
     out.groups = common.chart("dimensions-groups", figure, data, common.n_caption(filters, groups["n"].sum()),
                               filters)  # fmt: skip
@@ -224,21 +230,19 @@ def _heatmap(key: StoreKey, filters: Filters, sort: str | None, out: DimensionsC
         return
     out.sort = sort = _pick(sort, SORTS)
     codes = list(dict.fromkeys(frame.sort_values("position")["index_code"]))
-    columns = {c: short(frame.loc[frame["index_code"] == c, "index_name"].iloc[0]) for c in codes}
+    columns = {c: frame.loc[frame["index_code"] == c, "index_name"].iloc[0] for c in codes}
     values = frame.pivot_table(index="unit_label", columns="index_code", values="value", dropna=False)
     values = values.reindex(columns=codes)
     values = values.loc[heatmap_order(values, sort)]
     hovers = {
-        (u, c): common.hover(row, lang, f"{u} — {row['index_name']}")
+        (u, c): _hover(row, lang, f"{u} — {row['index_name']}")
         for (u, c), row in frame.set_index(["unit_label", "index_code"]).iterrows()
     }
     hover = pd.DataFrame([[hovers.get((u, c), "") for c in codes] for u in values.index],
                          index=values.index, columns=codes)  # fmt: skip
-    values.columns = [columns[c] for c in codes]
-    hover.columns = values.columns
     title = t("dimensions.heatmap_title", lang, count=len(values), year=filters.year)
     figure = unit_heatmap(values, hover, title, t("dimensions.heatmap_subtitle", lang),
-                          t("common.index_pct", lang), lang)  # fmt: skip
+                          t("common.index_pct", lang), lang, column_names=columns)  # fmt: skip
     data = frame[["unit_id", "unit_label", *DATA_COLUMNS]]
     out.heatmap = common.chart("dimensions-heatmap", figure, data, common.n_caption(filters, None), filters)
     out.facts["heatmap_rows"] = list(values.index)

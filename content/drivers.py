@@ -4,8 +4,10 @@ and where to act.
 Model (`analysis.drivers.key_drivers` on `analysis.engine.respondent_scores`, via `content.source.drivers`):
 importance = Shapley share of the weighted R², φ_j / R² (shown in %, 100·φ_j/R²); effect = odds ratio per
 10 points exp(10·β_j) with 95% CI exp(10·(β_j ± 1.96·se_j)) (`analysis.drivers.odds_ratio_ci`); performance
-= Σ w x_j / Σ w. Quadrants: `analysis.drivers.importance_performance` (cuts: mean share 1/k, mean
-performance). Nothing is fitted below the minimum n (`analysis.drivers.DEFAULT_MIN_N` complete cases) or
+= Σ w x_j / Σ w, both with 95% cluster-bootstrap intervals. Quadrants: `analysis.drivers.importance_performance`
+(cuts: mean share 1/k, mean performance); `analysis.drivers.quadrant_evidence` marks a point whose interval
+crosses a dividing line "uncertain": the advice names it as such, and "act here" wording (the quadrant's
+advice) is given only for points that clear both lines. Nothing is fitted below the minimum n (`analysis.drivers.DEFAULT_MIN_N` complete cases) or
 when every respondent gave the same outcome; larger units are fitted on a fixed random subsample.
 """
 
@@ -22,11 +24,12 @@ from content import common, source, units
 from content.filters import Filters
 from content.model import Chart, Metric, Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import fmt_number, fmt_pct, t
+from i18n import fmt_ci, fmt_number, fmt_pct, t
 
 Status = Literal["ok", "no_data", "too_few", "no_variation"]
-DATA_COLUMNS = ["driver", "label", "rank", "importance", "r2_contribution", "coefficient", "se", "p_value",
-                "odds_ratio_per_10_points", "or_low", "or_high", "performance", "quadrant"]  # fmt: skip
+DATA_COLUMNS = ["driver", "label", "rank", "importance", "importance_low", "importance_high", "r2_contribution",
+                "coefficient", "se", "p_value", "odds_ratio_per_10_points", "or_low", "or_high", "performance",
+                "performance_low", "performance_high", "quadrant", "evidence"]  # fmt: skip
 
 
 @dataclass
@@ -59,7 +62,7 @@ def driver_table(key: StoreKey, result: kd.DriverResult, filters: Filters) -> pd
     """Drivers with names, position, odds-ratio CI (`or_low`, `or_high`) and quadrant, by importance rank."""
     labels = source.labels(key, filters.year).set_index("index_code")
     name_col = "name_vi" if filters.lang == "vi" else "name_en"
-    table = kd.importance_performance(result.table)
+    table = kd.quadrant_evidence(kd.importance_performance(result.table))
     codes = "element:" + table["driver"]
     table["label"] = codes.map(labels[name_col]).fillna(table["driver"])
     table["position"] = codes.map(labels["position"])
@@ -67,16 +70,28 @@ def driver_table(key: StoreKey, result: kd.DriverResult, filters: Filters) -> pd
     return table.sort_values("rank")
 
 
+def quadrant_name(row: pd.Series, lang: str) -> str:
+    """The quadrant in words, or 'uncertain (near …)' when an interval crosses a dividing line."""
+    if not isinstance(row["quadrant"], str):
+        return ""
+    name = t(f"drivers.quadrants.{row['quadrant']}", lang)
+    if row.get("evidence") == "uncertain":
+        return t("drivers.uncertain_near", lang, quadrant=name)
+    return name
+
+
 def hover_text(row: pd.Series, lang: str) -> str:
-    """Hover: element, importance, performance, odds ratio with CI, quadrant."""
+    """Hover: element, importance and performance with their 95% intervals, odds ratio with CI, quadrant."""
     return "<br>".join(
         [
             f"<b>{row['label']}</b>",
-            f"{t('drivers.col_importance', lang)}: {fmt_pct(100 * row['importance'], lang, 1)}",
-            f"{t('drivers.col_performance', lang)}: {fmt_pct(row['performance'], lang, 1)}",
+            f"{t('drivers.col_importance', lang)}: {fmt_pct(100 * row['importance'], lang, 1)} "
+            f"({t('drivers.interval', lang)} {fmt_ci(100 * row['importance_low'], 100 * row['importance_high'], lang, 1)})",
+            f"{t('drivers.col_performance', lang)}: {fmt_pct(row['performance'], lang, 1)} "
+            f"({t('drivers.interval', lang)} {fmt_ci(row['performance_low'], row['performance_high'], lang, 1)})",
             f"{t('drivers.col_or', lang)}: {fmt_number(row['odds_ratio_per_10_points'], lang)} "
-            f"({fmt_number(row['or_low'], lang)}–{fmt_number(row['or_high'], lang)})",
-            t(f"drivers.quadrants.{row['quadrant']}", lang) if isinstance(row["quadrant"], str) else "",
+            f"({t('drivers.interval', lang)} {fmt_ci(row['or_low'], row['or_high'], lang)})",
+            quadrant_name(row, lang),
         ]
     )
 
@@ -88,13 +103,15 @@ def display(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("drivers.col_rank", lang): table["rank"],
             t("drivers.col_element", lang): table["label"],
             t("drivers.col_importance", lang): (100 * table["importance"]).round(2),
+            t("drivers.col_importance_low", lang): (100 * table["importance_low"]).round(2),
+            t("drivers.col_importance_high", lang): (100 * table["importance_high"]).round(2),
             t("drivers.col_or", lang): table["odds_ratio_per_10_points"].round(3),
             t("drivers.col_or_low", lang): table["or_low"].round(3),
             t("drivers.col_or_high", lang): table["or_high"].round(3),
             t("drivers.col_performance", lang): table["performance"].round(2),
-            t("drivers.col_quadrant", lang): table["quadrant"].map(
-                lambda q: t(f"drivers.quadrants.{q}", lang) if isinstance(q, str) else ""
-            ),
+            t("drivers.col_performance_low", lang): table["performance_low"].round(2),
+            t("drivers.col_performance_high", lang): table["performance_high"].round(2),
+            t("drivers.col_quadrant", lang): [quadrant_name(r, lang) for _, r in table.iterrows()],
         }
     )
 
@@ -115,19 +132,48 @@ def _model(key: StoreKey, filters: Filters, result: kd.DriverResult, name: str, 
         t("drivers.axis_importance", lang),
         quadrant_names,
         lang,
+        (t("drivers.legend_clear", lang), t("drivers.legend_uncertain", lang)),
     )
-    out.matrix = common.chart("drivers-matrix", figure, table[DATA_COLUMNS], caption, filters)
+    data = table[DATA_COLUMNS].copy()
+    data["quadrant"] = [quadrant_name(r, lang) for _, r in table.iterrows()]
+    data["evidence"] = table["evidence"].map(lambda e: t(f"drivers.evidence.{e}", lang))
+    out.matrix = common.chart("drivers-matrix", figure, data, caption, filters)
     out.advice_title = t("drivers.advice_title", lang)
-    for quadrant in kd.QUADRANTS:
-        members = table.loc[table["quadrant"] == quadrant].sort_values("position")["label"]
-        if members.empty:
-            continue
-        text = f"**{quadrant_names[quadrant]}** — {', '.join(members)}  \n{t(f'drivers.advice.{quadrant}', lang)}"
-        out.advice.append(Note("markdown", text))
+    out.advice = advice(table, lang)
     out.table_title = t("drivers.table_title", lang, unit=name, year=filters.year)
     out.table = Table("drivers-table", display(table, lang))
     out.method = Note("caption", t("drivers.method", lang, min_n=min_text))
     out.facts["table"] = table[DATA_COLUMNS].reset_index(drop=True)
+
+
+def advice(table: pd.DataFrame, lang: str) -> list[Note]:
+    """One note per quadrant holding drivers whose intervals clear both lines (the quadrant's advice: the
+    only "act here" wording), then one note naming every uncertain driver, the quadrant it leans to and
+    which interval crosses its line, saying there is not enough evidence to act on it."""
+    notes = []
+    clear = table[table["evidence"] == "clear"]
+    for quadrant in kd.QUADRANTS:
+        members = clear.loc[clear["quadrant"] == quadrant].sort_values("position")["label"]
+        if members.empty:
+            continue
+        name = t(f"drivers.quadrants.{quadrant}", lang)
+        text = f"**{name}** — {', '.join(members)}  \n{t(f'drivers.advice.{quadrant}', lang)}"
+        notes.append(Note("markdown", text))
+    uncertain = table[(table["evidence"] == "uncertain") & table["quadrant"].notna()].sort_values("position")
+    if not uncertain.empty:
+        lines = []
+        for _, row in uncertain.iterrows():
+            axes = [a for a, ok in (("importance", row["importance_clear"]), ("performance", row["performance_clear"]))
+                    if not ok]  # fmt: skip
+            why = t(f"drivers.crosses.{'both' if len(axes) == 2 else axes[0]}", lang)
+            near = t(f"drivers.quadrants.{row['quadrant']}", lang)
+            lines.append(f"- {row['label']}: {t('drivers.uncertain_item', lang, quadrant=near, why=why)}")
+        text = (
+            f"**{t('drivers.uncertain_title', lang)}**  \n{t('drivers.advice_uncertain', lang)}\n\n"
+            + "\n".join(lines)
+        )
+        notes.append(Note("markdown", text))
+    return notes
 
 
 def build(key: StoreKey, filters: Filters, min_n: int | None = None) -> DriversContent:

@@ -6,6 +6,31 @@ from dataclasses import dataclass
 
 GEOGRAPHIES = ("63", "34")
 NATIONAL = "VN"
+DEFAULT_GEO = {"pre2025": "63", "2025": "34"}  # the geography of a wave's own territory
+
+
+def geography_for(
+    year_geo_version: str,
+    previous_geo: str | None,
+    previous_year_geo_version: str | None,
+    explicit: bool,
+) -> str:
+    """The geography ('63' or '34') to show for a wave whose territory is `year_geo_version`
+    ('pre2025' or '2025').
+
+    - A 2025 wave exists only on the 34-province map: '34'.
+    - A wave before 1 July 2025 is shown on the 63 provinces of its time, unless the user explicitly asked
+      for the re-aggregated view ('34') while on a pre-2025 wave (`explicit`, `previous_geo` = '34') or
+      by a link (`previous_year_geo_version` None: first run, `previous_geo` from ?geo=).
+    - Crossing the 2025 boundary (`previous_year_geo_version` differs from `year_geo_version`) drops the
+      explicit choice: the default of the new wave applies.
+    """
+    if year_geo_version == "2025":
+        return "34"
+    crossed = previous_year_geo_version is not None and previous_year_geo_version != year_geo_version
+    if explicit and not crossed and previous_geo in GEOGRAPHIES:
+        return str(previous_geo)
+    return DEFAULT_GEO["pre2025"]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pandas as pd
 from charts.maps import choropleth, symbols_over_outline
 from content import common, geo, source, units
 from content.filters import NATIONAL, Filters
-from content.model import Chart, Note, PageHeader
+from content.model import Chart, Note, PageHeader, Table
 from content.source import StoreKey
 from i18n import fmt_number, fmt_signed, t
 
@@ -57,6 +57,7 @@ class MapContent:
 
     header: PageHeader
     map: Chart
+    ranking: Table | None = None  # the units of the map by value, beside it
     no_polygons: Note | None = None  # the units below are drawn as symbols (shown above the map)
     pick: tuple[str, ...] = ()  # units of the map in the order of their names (the "open a profile" box)
     pick_labels: dict[str, str] = field(default_factory=dict)
@@ -130,6 +131,25 @@ def with_rank_and_change(
     return out
 
 
+def _ranking(frame: pd.DataFrame, filters: Filters, title: str) -> Table:
+    """The units of the map from the highest value down: rank (none for a figure too uncertain to rank,
+    `analysis.reliability`), name, value and reliability; units without a value are left out."""
+    lang = filters.lang
+    data = frame[frame["value"].notna()].sort_values(["value", "label"], ascending=[False, True])
+    levels = [common.reliability_of(row) for _, row in data.iterrows()]
+    rankable = pd.Series([lv in ("reliable", "caution") for lv in levels], index=data.index)
+    rank = data["rank"] if "rank" in data else pd.Series(pd.NA, index=data.index)
+    table = pd.DataFrame(
+        {
+            t("map.col_rank", lang): rank.where(rankable).round(0).astype("Int64"),
+            t("table.name", lang): data["label"],
+            t("table.value", lang): data["value"].round(2),
+            t("table.reliability", lang): [t(f"reliability.short_{lv}", lang) for lv in levels],
+        }
+    )
+    return Table("map-ranking", table.reset_index(drop=True), title)
+
+
 def _provinces(key: StoreKey, filters: Filters, index_code: str, index_name: str, mode: str,
                out: MapContent) -> pd.DataFrame:  # fmt: skip
     """The province map (choropleth of the geography); returns the units drawn."""
@@ -144,16 +164,19 @@ def _provinces(key: StoreKey, filters: Filters, index_code: str, index_name: str
         TARGET if mode == "target" else (float(national_value.iloc[0]) if len(national_value) else None)
     )
     out.facts |= {"midpoint": midpoint}
-    subtitle = t(f"map.subtitle_{mode}", lang) + (
-        " · " + t("flags.reaggregated", lang) if filters.reaggregated else ""
-    )
+    reaggregated = f" · {t('filters.reaggregated_label', lang)}" if filters.reaggregated else ""
+    subtitle = t(f"map.subtitle_{mode}", lang) + reaggregated
+    chosen = None if filters.is_nation else filters.unit_id
+    chosen_label = t("map.legend_chosen", lang, unit=units.unit_name(key, chosen, lang)) if chosen else ""
     figure = choropleth(
         geo.province_geojson(filters.geo, key), frame,
         title=t("map.chart_title", lang, index=index_name, year=filters.year), subtitle=subtitle,
         value_label=t("common.index_pct", lang), colour_mode=COLOUR_MODE[mode], midpoint=midpoint,
         suppressed_hover=t("common.suppressed", lang), islands=geo.islands(lang),
-        tier_labels=[t(f"map.tier_{k}", lang) for k in range(1, 5)], lang=lang,
+        tier_labels=[t(f"map.tier_{k}", lang) for k in range(1, 5)], highlight=chosen,
+        highlight_label=chosen_label, lang=lang,
     )  # fmt: skip
+    out.ranking = _ranking(frame, filters, t("map.ranking_title", lang, year=filters.year) + reaggregated)
     out.map = common.chart("map-provinces", figure, frame[PROVINCE_COLUMNS], common.n_caption(filters, frame["n"].sum()),
                            filters, selectable=True)  # fmt: skip
     return frame
@@ -201,6 +224,8 @@ def _below(
             subtitle=t("map.subtitle_symbols", lang), value_label=value_label, lang=lang,
         )  # fmt: skip
         out.no_polygons = Note("caption", t("map.no_polygons", lang))
+    out.ranking = _ranking(frame, filters, t("map.ranking_title_below", lang, year=filters.year,
+                                             unit=units.unit_name(key, province, lang)))  # fmt: skip
     out.map = common.chart("map-below", figure, frame[BELOW_COLUMNS], common.n_caption(filters, frame["n"].sum()),
                            filters, selectable=True)  # fmt: skip
     return frame

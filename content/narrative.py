@@ -13,7 +13,8 @@ catalogue (`narrative.*`):
 5. the weakest element (lowest value) with its value.
 
 Facts (missing keys or None skip their sentence): unit, year, value, ci_low, ci_high, year_prev,
-change, verdict, p_value, rank, rank_of, rank_low, rank_high, weakest_element, weakest_value, target.
+change, verdict, p_value, rank, rank_of, rank_low, rank_high, reaggregated (the rank is among the 34 new
+provinces on pre-2025 data: said so in the rank sentence), weakest_element, weakest_value, target.
 """
 
 from __future__ import annotations
@@ -88,10 +89,18 @@ def _rank(facts: dict, lang: str) -> str | None:
     if rank is None or rank_of is None:
         return None
     low, high = _num(facts.get("rank_low")), _num(facts.get("rank_high"))
+    label = t("filters.reaggregated_label", lang) if facts.get("reaggregated") else ""
     if low is None or high is None:
-        return t("narrative.rank_no_interval", lang, rank=int(rank), of=int(rank_of))
-    key = "narrative.rank_wide" if high - low > WIDE_RANK_INTERVAL else "narrative.rank"
-    return t(key, lang, rank=int(rank), of=int(rank_of), low=int(low), high=int(high))
+        scope = f"{label}; " if label else ""
+        return t("narrative.rank_no_interval", lang, rank=int(rank), of=int(rank_of), scope=scope)
+    if high - low > WIDE_RANK_INTERVAL:
+        scope = f" ({label})" if label else ""
+        return t("narrative.rank_wide", lang, rank=int(rank), of=int(rank_of), low=int(low), high=int(high),
+                 scope=scope)  # fmt: skip
+    scope = f"{label}; " if label else ""
+    return t(
+        "narrative.rank", lang, rank=int(rank), of=int(rank_of), low=int(low), high=int(high), scope=scope
+    )
 
 
 def _gap(facts: dict, lang: str) -> str | None:

@@ -53,6 +53,11 @@ class OverviewContent:
     facts: dict = field(default_factory=dict)  # the raw numbers behind the sentences (summary_paragraph)
 
 
+def scoped(text: str, filters: Filters) -> str:
+    """`text`, followed by "re-aggregated to the 34 new provinces" when a pre-2025 wave is shown on them."""
+    return f"{text} ({t('filters.reaggregated_label', filters.lang)})" if filters.reaggregated else text
+
+
 def _change(key: StoreKey, filters: Filters, headline: pd.DataFrame, year_prev: int) -> pd.Series | None:
     """The unit's own year-over-year test of the overall index (no multiplicity adjustment)."""
     previous = common.results(key, filters, year_prev, filters.unit_level)
@@ -81,7 +86,7 @@ def _headline(key: StoreKey, filters: Filters, headline: pd.DataFrame, out: Over
             Note("markdown", t("overview.verdict_line", lang, year=year_prev,
                                change=fmt_signed(change["change"], lang),
                                verdict=t(f"verdict.{change['verdict']}", lang), p=p_text)),
-            Note("caption", t("overview.single_test_note", lang)),
+            Note("caption", t("overview.single_test_note", lang, n=len(units.province_ids(key, filters.geo)))),
         ]  # fmt: skip
     out.metrics = [
         Metric(t("overview.kpi_index", lang), fmt_pct(row["value"], lang), delta, out.headline),
@@ -97,10 +102,12 @@ def _headline(key: StoreKey, filters: Filters, headline: pd.DataFrame, out: Over
     ):
         r = ranks.loc[filters.unit_id]
         out.facts |= {"rank": r["rank"], "rank_of": r["rank_of"], "rank_low": r["rank_low"],
-                      "rank_high": r["rank_high"]}  # fmt: skip
+                      "rank_high": r["rank_high"], "reaggregated": filters.reaggregated}  # fmt: skip
         interval = "–" if pd.isna(r["rank_low"]) else f"{int(r['rank_low'])}–{int(r['rank_high'])}"
+        scope = f"{t('filters.reaggregated_label', lang)}; " if filters.reaggregated else ""
         out.rank = Note("markdown", t("overview.rank_line", lang, rank=int(r["rank"]), of=int(r["rank_of"]),
-                                      interval=interval, gap=fmt_signed(row["value"] - TARGET, lang)))  # fmt: skip
+                                      scope=scope, interval=interval,
+                                      gap=fmt_signed(row["value"] - TARGET, lang)))  # fmt: skip
 
 
 def _published(key: StoreKey, filters: Filters) -> list[Note]:
@@ -156,7 +163,7 @@ def _elements_chart(
     figure = element_markers(
         el,
         t("overview.elements_title", lang, unit=name, year=filters.year),
-        t("overview.elements_subtitle", lang, unit=name),
+        scoped(t("overview.elements_subtitle", lang, unit=name), filters),
         t("common.index_pct", lang),
         name,
         None if filters.is_nation else t("overview.elements_national", lang),
@@ -193,7 +200,7 @@ def _national(key: StoreKey, filters: Filters, overall: pd.DataFrame, headline: 
     figure = province_distribution(
         valued,
         t("overview.distribution_title", lang, year=filters.year),
-        t("overview.distribution_subtitle", lang),
+        scoped(t("overview.distribution_subtitle", lang), filters),
         t("common.index_pct", lang),
         headline["value"].iloc[0] if not headline.empty else None,
         name,
@@ -209,7 +216,7 @@ def _national(key: StoreKey, filters: Filters, overall: pd.DataFrame, headline: 
         changes = source.changes(key, filters.year, year_prev, filters.level, "overall")
         counts = published_style_counts(changes, "overall")
         out.counts = [
-            Note("markdown", f"**{t('overview.counts_title', lang, year=year_prev)}**"),
+            Note("markdown", f"**{scoped(t('overview.counts_title', lang, year=year_prev), filters)}**"),
             Note("markdown", t("overview.counts_naive", lang, up=counts["naive_up"], down=counts["naive_down"],
                                unchanged=counts["naive_unchanged"], n=counts["n_units"])),
             Note("markdown", t("overview.counts_significant", lang, up=counts["significant_up"],
@@ -233,9 +240,13 @@ def _national(key: StoreKey, filters: Filters, overall: pd.DataFrame, headline: 
     )
     links = {"profile": t("table.open_profile", lang)}
     out.top = Table(
-        "overview-top", table.head(5).reset_index(drop=True), t("overview.top_title", lang), links
+        "overview-top",
+        table.head(5).reset_index(drop=True),
+        scoped(t("overview.top_title", lang), filters),
+        links,
     )
-    out.bottom = Table("overview-bottom", table.tail(5).reset_index(drop=True), t("overview.bottom_title", lang),
+    out.bottom = Table("overview-bottom", table.tail(5).reset_index(drop=True),
+                       scoped(t("overview.bottom_title", lang), filters),
                        links)  # fmt: skip
 
 
@@ -285,7 +296,7 @@ def build(key: StoreKey, filters: Filters) -> OverviewContent:
     figure = ranked_bars(
         overall.dropna(subset=["value"]),
         t("overview.chart_title", lang, year=filters.year),
-        t("overview.chart_subtitle", lang),
+        scoped(t("overview.chart_subtitle", lang), filters),
         t("common.index_pct", lang),
         filters.unit_id,
         t("common.target_80", lang),

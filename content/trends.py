@@ -72,6 +72,16 @@ def _settled(figure: go.Figure) -> go.Figure:
     return go.Figure(figure.to_dict())
 
 
+def reaggregated(filters: Filters, chosen: list[str]) -> bool:
+    """Whether pre-2025 waves are shown re-aggregated: a province of the 34-province geography is drawn."""
+    return filters.geo == "34" and any(u != NATIONAL for u in chosen)
+
+
+def scoped(text: str, lang: str, reaggregated: bool) -> str:
+    """`text`, followed by "re-aggregated to the 34 new provinces" when pre-2025 waves are shown on them."""
+    return f"{text} · {t('filters.reaggregated_label', lang)}" if reaggregated else text
+
+
 def index_labels(key: StoreKey, lang: str) -> dict[str, str]:
     """Overall, domain and element indices of the latest and the first wave's methodologies: code -> name."""
     years = source.years(key)
@@ -116,8 +126,20 @@ def pick(key: StoreKey, year: int, level: str, unit_id: str, code: str) -> pd.Da
     return frame[(frame["unit_id"] == unit_id) & (frame["index_code"] == code)]
 
 
+def successor_label(key: StoreKey, successor: str, lang: str) -> str:
+    """The name of the series that continues a P63 province on the 2025 map: its P34 successor, called new
+    when it was formed from several old provinces (crosswalk `content.source.crosswalk`)."""
+    cw = source.crosswalk(key)
+    formed_from = cw[(cw["new_unit_id"] == successor) & cw["old_unit_id"].str.startswith("P63-")]
+    merged = formed_from["old_unit_id"].nunique() > 1
+    return t("trends.successor_series_merged" if merged else "trends.successor_series", lang,
+             name=units.unit_name(key, successor, lang))  # fmt: skip
+
+
 def _series(key: StoreKey, filters: Filters, chosen: list[str], code: str) -> pd.DataFrame:
-    """One row per unit and wave: the index of the unit (or its stand-in) with its hover text."""
+    """One row per unit and wave: the index of the unit (or its stand-in) with its hover text. A P63
+    province's 2025 stand-in (its P34 successor, another territory) is a series of its own (`successor`),
+    named by `successor_label`: never one line with the old province."""
     lang = filters.lang
     rows = []
     for unit in chosen:
@@ -127,7 +149,10 @@ def _series(key: StoreKey, filters: Filters, chosen: list[str], code: str) -> pd
             row = pick(key, year, level, sid, code)
             if row.empty:
                 continue
-            record = row.iloc[0].to_dict() | {"year": year, "unit": unit, "source_unit": sid, "series": name}
+            successor = sid != unit
+            series = successor_label(key, sid, lang) if successor else name
+            record = row.iloc[0].to_dict() | {"year": year, "unit": unit, "source_unit": sid, "series": series,
+                                              "successor": successor}  # fmt: skip
             shown = name if sid == unit else f"{name} → {units.unit_name(key, sid, lang)}"
             record["hover"] = f"{year}<br>" + common.hover(row.iloc[0], lang, shown)
             rows.append(record)
@@ -159,7 +184,7 @@ def _yoy_table(key: StoreKey, filters: Filters, yoy: pd.DataFrame) -> Table:
     frame = pd.DataFrame(
         {
             t("table.name", lang): [
-                units.unit_name(key, u, lang) + ("" if u == sid else f" → {units.unit_name(key, sid, lang)}")
+                units.unit_name(key, u, lang) + ("" if u == sid else f" → {successor_label(key, sid, lang)}")
                 for u, sid in zip(yoy["unit"], yoy["unit_id"], strict=True)
             ],
             t("trends.col_year", lang): yoy["year"].astype(int).astype(str),
@@ -176,7 +201,12 @@ def _yoy_table(key: StoreKey, filters: Filters, yoy: pd.DataFrame) -> Table:
             "profile": [common.profile_url(u, filters) for u in yoy["unit_id"]],
         }
     )
-    return Table("trends-yoy", frame, links={"profile": t("table.open_profile", lang)})
+    caption = (
+        t("trends.reaggregated_table", lang)
+        if reaggregated(filters, list(dict.fromkeys(yoy["unit"])))
+        else None
+    )
+    return Table("trends-yoy", frame, caption, links={"profile": t("table.open_profile", lang)})
 
 
 def _slopes(series: pd.DataFrame) -> pd.DataFrame:
@@ -210,13 +240,14 @@ def _slope_table(key: StoreKey, lang: str, slope: pd.DataFrame) -> Table:
 
 
 def _ranks(key: StoreKey, filters: Filters, provinces: list[str], code: str) -> pd.DataFrame:
-    """Rank (with its 95% interval) of each chosen province (or its stand-in) in every wave."""
+    """Rank (with its 95% interval) of each chosen province (or its stand-in: a series of its own) in every
+    wave."""
     lang = filters.lang
     bump = []
     for unit in provinces:
-        name = units.unit_name(key, unit, lang)
         for year in source.years(key):
             level, sid = source_of(key, unit, year)
+            name = units.unit_name(key, unit, lang) if sid == unit else successor_label(key, sid, lang)
             ranked = source.ranks(key, year, level, code)
             row = ranked[ranked["unit_id"] == sid]
             if row.empty or pd.isna(row["rank"].iloc[0]):
@@ -226,7 +257,8 @@ def _ranks(key: StoreKey, filters: Filters, provinces: list[str], code: str) -> 
             high = "–" if pd.isna(r["rank_high"]) else fmt_number(r["rank_high"], lang, 0)
             text = t("trends.rank_hover", lang, rank=int(r["rank"]), of=int(r["rank_of"]), low=low, high=high)
             n = pick(key, year, level, sid, code)["n"].max()
-            bump.append({"series": name, "year": year, "unit_id": sid, "rank": int(r["rank"]), "n": n,
+            bump.append({"series": name, "unit": unit, "successor": sid != unit, "year": year, "unit_id": sid,
+                         "rank": int(r["rank"]), "n": n,
                          "rank_low": r["rank_low"], "rank_high": r["rank_high"], "rank_of": int(r["rank_of"]),
                          "hover": f"{year}<br><b>{name}</b><br>{text}"})  # fmt: skip
     return pd.DataFrame(bump)
@@ -248,19 +280,21 @@ def build(
         return out
     if bool((series["unit"] != series["source_unit"]).any()):
         out.notes.append(Note("info", t("trends.successor_note", lang)))
-    if filters.geo == "34" and filters.unit_id != NATIONAL:
+    if reaggregated(filters, chosen):
         out.notes.append(Note("info", t("trends.reaggregated_note", lang)))
     breaks = [(BREAK_2022, t("trends.break_2022", lang)), (BREAK_2025, t("trends.break_2025", lang))]
     index_name = index_labels(key, lang).get(index_code, index_code)
     title_unit = units.unit_name(key, filters.unit_id, lang)
     title = t("trends.chart_title", lang, unit=title_unit, index=index_name)
-    figure = trend_lines(
-        series, title, t("trends.chart_subtitle", lang), t("common.index_pct", lang), breaks, lang
-    )
+    subtitle = scoped(t("trends.chart_subtitle", lang), lang, reaggregated(filters, chosen))
+    # two chosen provinces merged into one successor: its 2025 series is drawn once
+    drawn = series.drop_duplicates(["series", "year"])
+    figure = trend_lines(drawn, title, subtitle, t("common.index_pct", lang), breaks, lang)
     figure = _settled(figure)
     out.lines = common.chart(
         "trends-lines", figure,
-        series[["series", "year", "source_unit", "index_code", "value", "ci_low", "ci_high", "n", "flags"]],
+        series[["series", "unit", "year", "source_unit", "index_code", "value", "ci_low", "ci_high", "n",
+                "flags"]],
         common.n_caption(filters, series["n"].sum()), filters,
     )  # fmt: skip
     out.facts["series"] = series.drop(columns="hover")
@@ -276,6 +310,8 @@ def build(
     slope = _slopes(series)
     out.facts["slopes"] = slope
     out.slopes = _slope_table(key, lang, slope)
+    if reaggregated(filters, chosen):
+        out.slopes.title = t("trends.reaggregated_table", lang)
     out.slope_note = Note("caption", t("trends.slope_note", lang))
 
     provinces = [u for u in chosen if u != NATIONAL]
@@ -284,9 +320,9 @@ def build(
         out.facts["ranks"] = bump.drop(columns="hover", errors="ignore")
         if not bump.empty:
             title = t("trends.rank_title", lang, index=index_name)
-            figure = rank_bump(
-                bump, title, t("trends.rank_subtitle", lang), t("trends.rank_axis", lang), breaks, lang
-            )
+            subtitle = scoped(t("trends.rank_subtitle", lang), lang, reaggregated(filters, chosen))
+            drawn = bump.drop_duplicates(["series", "year"])
+            figure = rank_bump(drawn, title, subtitle, t("trends.rank_axis", lang), breaks, lang)
             figure = _settled(figure)
             out.ranks = common.chart("trends-ranks", figure, bump.drop(columns="hover"),
                                      common.n_caption(filters, bump["n"].sum()), filters)  # fmt: skip

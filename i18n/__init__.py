@@ -81,8 +81,22 @@ def fmt_signed(value: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int 
     return sign + fmt_number(abs(value), lang, decimals)
 
 
+CI_WORD = {"vi": " đến ", "en": " to "}  # between the ends of an interval that has a negative end
+
+
+def _fmt_end(value: float, lang: str, decimals: int) -> str:
+    """One end of an interval: a true minus sign (−) when negative; zero is never '−0,00'."""
+    text = fmt_number(abs(value), lang, decimals)
+    return "−" + text if value < 0 and text.strip("0,.") else text
+
+
 def fmt_ci(low: float | None, high: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
-    """95% CI as '82,10–84,30' (no interval: '–')."""
+    """95% CI as '82,10–84,30' (en dash between the ends); when an end is negative (changes, slopes) the
+    ends carry a true minus and are joined by a word, never a dash next to a minus: '−10,33 đến −1,81'
+    (vi), '−10.33 to 1.81' (en). No interval: '–'."""
     if low is None or high is None or any(isinstance(v, float) and math.isnan(v) for v in (low, high)):
         return "–"
-    return f"{fmt_number(low, lang, decimals)}–{fmt_number(high, lang, decimals)}"
+    ends = _fmt_end(low, lang, decimals), _fmt_end(high, lang, decimals)
+    if any(end.startswith("−") for end in ends):
+        return CI_WORD.get(lang, " to ").join(ends)
+    return "–".join(ends)

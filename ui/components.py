@@ -80,11 +80,12 @@ def _formatter(series: pd.Series, lang: str) -> object | None:
         fmt_number(float(v), lang, decimals))  # fmt: skip
 
 
-def styled_frame(frame: pd.DataFrame, lang: str) -> object:
-    """A pandas Styler that shows the frame's numbers in the language's format (values stay sortable)."""
+def styled_frame(frame: pd.DataFrame, lang: str, uuid: str = "table") -> object:
+    """A pandas Styler that shows the frame's numbers in the language's format (values stay sortable); its
+    uuid is fixed (the table's key) so the same table gives the same element on every run."""
     formats = {c: f for c in frame.columns if (f := _formatter(frame[c], lang)) is not None}
     texts = [c for c in frame.columns if c not in formats]
-    styler = frame.style.format(formats, na_rep="–")
+    styler = frame.style.set_uuid(uuid).format(formats, na_rep="–")
     if texts:  # missing text shows as a dash, never 'None'
         styler = styler.format(lambda v: "–" if v is None or pd.isna(v) else v, subset=texts)
     return styler
@@ -99,7 +100,8 @@ def _file(data: pd.DataFrame, head: tuple[tuple[str, str], ...], kind: str, lang
 
 def _downloads(data: pd.DataFrame, head: list[tuple[str, str]], stem: str, key: str, lang: str) -> None:
     """CSV and XLSX buttons side by side."""
-    left, right, _ = st.columns([1, 1, 4])
+    # as wide as their text, side by side (fixed column ratios cut the labels in a narrow column, e.g. the map's)
+    left = right = st.container(horizontal=True)
     left.download_button(
         t("common.download_csv", lang), _file(data, tuple(head), "csv", lang), file_name=f"{stem}.csv",
         mime="text/csv", key=f"{key}-csv", on_click="ignore",
@@ -124,7 +126,7 @@ def table(item: Table | None, container: object = st, lang: str = "vi", download
         for column, text in item.links.items()
     }
     container.dataframe(
-        styled_frame(item.frame, lang), hide_index=True, key=item.key, column_config=config or None
+        styled_frame(item.frame, lang, item.key), hide_index=True, key=item.key, column_config=config or None
     )
     if download and len(item.frame):
         filters = current()

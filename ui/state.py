@@ -3,6 +3,11 @@
 The entry point renders the widgets on every run, so their keyed state survives page switches; the
 filters are mirrored into the query string (?lang=vi&year=2024&geo=63&unit=P63-01) so a view can be
 shared by link.
+
+Geography follows the year (`content.filters.geography_for`): a wave before 1 July 2025 is shown on the 63
+provinces of its time unless the user asks for the re-aggregated 34-province view (the radio, or ?geo=34 in
+a link); that choice holds while the user stays in pre-2025 waves and is dropped when the year crosses
+the 2025 boundary (2025 exists only on the 34-province map).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from content import source
-from content.filters import GEOGRAPHIES, NATIONAL, Filters
+from content.filters import GEOGRAPHIES, NATIONAL, Filters, geography_for
 from content.units import province_ids, translate_unit, unit_names
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ui import data_access as da
@@ -21,6 +26,30 @@ __all__ = ["NATIONAL", "Filters", "current", "sidebar_filters"]
 def _from_query(key: str, allowed: list[str]) -> str | None:
     value = st.query_params.get(key)
     return value if value in allowed else None
+
+
+def _geo_clicked(radio_key: str) -> None:
+    """The user chose a geography on the radio: an explicit choice (kept while the year stays pre-2025)."""
+    st.session_state["geo"] = st.session_state[radio_key]
+    st.session_state["geo_explicit"] = True
+
+
+def _geography(year_geo_version: str) -> str:
+    """The geography of this run by `geography_for`, from the last run's geography, its wave's territory and
+    whether it was chosen explicitly (first run: ?geo= in the link is an explicit choice); remembers them."""
+    state = st.session_state
+    if "geo" not in state:
+        previous, previous_version = _from_query("geo", list(GEOGRAPHIES)), None
+        explicit = previous is not None
+    else:
+        previous, previous_version = state["geo"], state.get("geo_year_version")
+        explicit = bool(state.get("geo_explicit", False))
+    geo = geography_for(year_geo_version, previous, previous_version, explicit)
+    crossed = previous_version is not None and previous_version != year_geo_version
+    state["geo"] = geo
+    state["geo_year_version"] = year_geo_version
+    state["geo_explicit"] = explicit and not crossed and year_geo_version != "2025"
+    return geo
 
 
 def sidebar_filters() -> Filters:
@@ -44,16 +73,17 @@ def sidebar_filters() -> Filters:
         st.selectbox(t("filters.year", lang), years[::-1], key="year")
         year = int(state["year"])
         wave = waves[waves["year"] == year].iloc[0]
+        geo = _geography(str(wave["geo_version"]))
         geo_options = ["34"] if wave["geo_version"] == "2025" else list(GEOGRAPHIES)
-        chosen = state.get("geo") or _from_query("geo", geo_options)
-        if chosen not in geo_options:
-            chosen = geo_options[0]
-        # keyed by its option set: the widget is a different one when 2025 allows only '34'
-        geo = st.radio(
-            t("filters.geography", lang), geo_options, index=geo_options.index(chosen),
-            key=f"geo-{'-'.join(geo_options)}", format_func=lambda g: t(f"filters.geo_{g}", lang),
+        # keyed by its option set: the widget is a different one when 2025 allows only '34'; its value is
+        # set from the rule before it is drawn, a click goes through `_geo_clicked`
+        radio_key = f"geo-{'-'.join(geo_options)}"
+        state[radio_key] = geo
+        st.radio(
+            t("filters.geography", lang), geo_options, key=radio_key, on_change=_geo_clicked, args=(radio_key,),
+            format_func=lambda g: t("filters.geo_34_reaggregated" if g == "34" and len(geo_options) > 1
+                                    else f"filters.geo_{g}", lang),
         )  # fmt: skip
-        state["geo"] = geo
         options = [NATIONAL, *province_ids(key, geo)]
         if "unit" not in state:
             state["unit"] = _from_query("unit", options) or NATIONAL

@@ -44,6 +44,7 @@ if view.need_two is not None:
     ui.note(view.need_two)
     st.stop()
 ui.chart(view.chart, lang)
+ui.note(view.unreliable)
 st.subheader(view.diff_title)
 ui.table(view.differences, st, lang)
 ui.note(view.diff_note)

@@ -38,7 +38,10 @@ view = load(page.build, filters, index_code=index_code, mode=mode, level_choice=
 with top:
     ui.header(view.header)
 ui.note(view.no_polygons)
-event = ui.chart(view.map, lang)
+map_column, table_column = st.columns([3, 2], gap="medium")
+with map_column:
+    event = ui.chart(view.map, lang)
+ui.table(view.ranking, table_column, lang)
 open_profile(page.selected_unit(event))
 picked = st.selectbox(
     t("map.pick", lang), [None, *view.pick], key="map-pick",

@@ -20,7 +20,8 @@ left, right = st.columns(2)
 code = left.selectbox(t("trends.choose_index", lang), list(choices.indices), format_func=choices.index_labels.get,
                       key="trends-index")  # fmt: skip
 peers = right.multiselect(t("trends.choose_peers", lang), list(choices.peers), max_selections=choices.max_peers,
-                          key=f"trends-peers-{filters.geo}", format_func=choices.unit_label)  # fmt: skip
+                          key=f"trends-peers-{filters.geo}", format_func=choices.unit_label,
+                          placeholder=t("trends.peers_placeholder", lang))  # fmt: skip
 view = load(page.build, filters, index_code=code, peers=tuple(peers))
 with top:
     ui.header(view.header)

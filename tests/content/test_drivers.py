@@ -7,7 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.drivers import DriverResult, importance_performance, key_drivers, odds_ratio_ci
+from analysis.drivers import (
+    DriverResult,
+    importance_performance,
+    key_drivers,
+    odds_ratio_ci,
+    quadrant_evidence,
+)
 from analysis.engine import index_labels, respondent_scores
 from content import drivers, source, units
 from content.source import DRIVER_BASE_COLUMNS, DRIVER_MAX_RESPONDENTS
@@ -56,7 +62,7 @@ def test_model_equals_key_drivers(store_key, demo_db_path, lang: str, level: str
     else:
         assert view.subsample is None
 
-    table = importance_performance(result.table).sort_values("rank")
+    table = quadrant_evidence(importance_performance(result.table)).sort_values("rank")
     shown = view.table.frame
     assert view.table.key == "drivers-table"
     assert list(shown[t("drivers.col_rank", lang)]) == list(table["rank"])
@@ -76,8 +82,11 @@ def test_model_equals_key_drivers(store_key, demo_db_path, lang: str, level: str
         list(table["performance"].round(2))
     )
     assert list(shown[t("drivers.col_quadrant", lang)]) == [
-        t(f"drivers.quadrants.{q}", lang) for q in table["quadrant"]
-    ]
+        t(f"drivers.quadrants.{r['quadrant']}", lang) if r["evidence"] == "clear"
+        else t("drivers.uncertain_near", lang, quadrant=t(f"drivers.quadrants.{r['quadrant']}", lang))
+        for _, r in table.iterrows()
+    ]  # fmt: skip
+    assert not any("_" in str(v) for v in shown[t("drivers.col_quadrant", lang)])  # no raw codes
     names = labels.set_index("index_code")["name_vi" if lang == "vi" else "name_en"]
     assert list(shown[t("drivers.col_element", lang)]) == list(("element:" + table["driver"]).map(names))
 
@@ -91,15 +100,22 @@ def test_model_equals_key_drivers(store_key, demo_db_path, lang: str, level: str
          t("drivers.min_n_note", lang, min_n=fmt_number(200, lang, 0))]
     )  # fmt: skip
 
-    # one advice per non-empty quadrant, in the fixed quadrant order, naming its elements
+    # one advice per quadrant holding clear drivers (fixed order, naming them), then the uncertain ones
+    clear = table[table["evidence"] == "clear"]
     quadrants = [q for q in ("priority_improve", "maintain", "low_priority", "possible_overinvestment")
-                 if q in set(table["quadrant"])]  # fmt: skip
-    assert len(view.advice) == len(quadrants)
-    for note, quadrant in zip(view.advice, quadrants, strict=True):
+                 if q in set(clear["quadrant"])]  # fmt: skip
+    uncertain = table[table["evidence"] == "uncertain"]
+    assert len(view.advice) == len(quadrants) + (not uncertain.empty)
+    for note, quadrant in zip(view.advice, quadrants, strict=False):
         assert note.text.startswith(f"**{t(f'drivers.quadrants.{quadrant}', lang)}** — ")
         assert note.text.endswith(t(f"drivers.advice.{quadrant}", lang))
-        for driver in table.loc[table["quadrant"] == quadrant, "driver"]:
+        for driver in clear.loc[clear["quadrant"] == quadrant, "driver"]:
             assert names["element:" + driver] in note.text
+    if not uncertain.empty:
+        last = view.advice[-1].text
+        assert last.startswith(f"**{t('drivers.uncertain_title', lang)}**")
+        for driver in uncertain["driver"]:
+            assert f"- {names['element:' + driver]}: " in last
     name = units.unit_name(store_key, unit, lang)
     assert view.table_title == t("drivers.table_title", lang, unit=name, year=2024)
     assert view.method.text == t("drivers.method", lang, min_n=fmt_number(200, lang, 0))
@@ -142,3 +158,52 @@ def test_minimum_n_is_read_when_called(monkeypatch) -> None:
     assert drivers.minimum_n() == kd.DEFAULT_MIN_N
     monkeypatch.setattr(kd, "DEFAULT_MIN_N", 123)
     assert drivers.minimum_n() == 123
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_advice_under_uncertainty(lang: str) -> None:
+    """A point whose interval crosses a line is 'uncertain' and its advice says so; the quadrant's 'act here'
+    wording appears only for points whose intervals clear both lines."""
+    base = {"ci_low": 0.02, "ci_high": 0.04, "importance_cut": 0.25, "performance_cut": 80.0}
+    rows = [  # importance (low, high), performance (low, high)
+        ("access", 0.40, 0.33, 0.47, 70.0, 67.0, 73.0),  # clears both: priority to improve
+        ("procedure", 0.30, 0.20, 0.40, 72.0, 69.0, 75.0),  # importance interval crosses 0.25
+        ("civil_servant", 0.20, 0.15, 0.24, 79.0, 76.0, 82.0),  # performance interval crosses 80
+        ("result", 0.10, 0.05, 0.15, 90.0, 88.0, 92.0),  # clears both: possible overinvestment
+    ]
+    table = pd.DataFrame(
+        [{"driver": d, "importance": i, "importance_low": il, "importance_high": ih, "performance": p,
+          "performance_low": pl, "performance_high": ph, **base} for d, i, il, ih, p, pl, ph in rows]
+    )  # fmt: skip
+    table["quadrant"] = ["priority_improve", "priority_improve", "low_priority", "possible_overinvestment"]
+    out = quadrant_evidence(table)
+    assert list(out["evidence"]) == ["clear", "uncertain", "uncertain", "clear"]
+    assert list(out["importance_clear"]) == [True, False, True, True]
+    assert list(out["performance_clear"]) == [True, True, False, True]
+    # an effect not established (odds-ratio interval reaching 1) makes high importance uncertain
+    weak = quadrant_evidence(table.assign(ci_low=-0.01))
+    assert weak.loc[0, "evidence"] == "uncertain" and weak.loc[3, "evidence"] == "clear"
+
+    out["label"] = ["Access", "Procedure", "Civil servants", "Result"]
+    out["position"] = range(4)
+    notes = drivers.advice(out, lang)
+    act = t("drivers.advice.priority_improve", lang)
+    assert [n.text.count(act) for n in notes] == [1, 0, 0]
+    assert notes[0].text.startswith(f"**{t('drivers.quadrants.priority_improve', lang)}** — Access  ")
+    assert "Procedure" not in notes[0].text and "Civil servants" not in notes[0].text
+    assert notes[1].text.startswith(f"**{t('drivers.quadrants.possible_overinvestment', lang)}** — Result  ")
+    uncertain = notes[2].text
+    assert uncertain.startswith(f"**{t('drivers.uncertain_title', lang)}**")
+    near = t("drivers.quadrants.priority_improve", lang)
+    assert (
+        f"- Procedure: {t('drivers.uncertain_item', lang, quadrant=near, why=t('drivers.crosses.importance', lang))}"
+        in uncertain
+    )
+    low = t("drivers.quadrants.low_priority", lang)
+    assert (
+        f"- Civil servants: {t('drivers.uncertain_item', lang, quadrant=low, why=t('drivers.crosses.performance', lang))}"
+        in uncertain
+    )
+    if lang == "vi":
+        assert "chưa đủ bằng chứng để kết luận" in uncertain
+        assert "ưu tiên cải thiện" not in uncertain.split("\n\n", 1)[0].lower()

@@ -5,6 +5,7 @@ profile and the notes."""
 from __future__ import annotations
 
 import json
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -22,6 +23,11 @@ from i18n import fmt_number, fmt_signed, t
 from store import queries
 from store.db import connect_read_only
 from tests.content.conftest import make_filters
+
+
+def _plain(title: str) -> str:
+    """A figure title as read: the lines it is wrapped into (<br>) joined by spaces, styling tags removed."""
+    return re.sub(r"</?span[^>]*>", "", title.replace("<br>", " "))
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +136,8 @@ def test_colour_modes_and_another_index(store_key, engine, lang: str) -> None:
     assert national.facts["midpoint"] == pytest.approx(nat)
     name = dict(page.options(store_key, filters).index_labels)["element:procedure"]
     layout = json.loads(national.map.figure.to_json())["layout"]
-    assert layout["title"]["text"].startswith(t("map.chart_title", lang, index=name, year=2024))
-    assert t("map.subtitle_national", lang) in layout["title"]["text"]
+    assert _plain(layout["title"]["text"]).startswith(t("map.chart_title", lang, index=name, year=2024))
+    assert t("map.subtitle_national", lang) in _plain(layout["title"]["text"])
     expected = engine.province[engine.province["index_code"] == "element:procedure"].set_index("unit_id")
     data = national.map.data.set_index("unit_id")
     assert data["value"].to_numpy() == pytest.approx(
@@ -182,7 +188,7 @@ def test_districts_of_a_province_ranked_among_themselves(store_key, engine, lang
     r = ranked.loc[unit]
     assert f"1/{int(r['rank_of'])}" in hover[unit].replace(" ", "")
     assert int(r["rank_of"]) == len(current.dropna(subset=["value"]))
-    title = json.loads(view.map.figure.to_json())["layout"]["title"]["text"]
+    title = _plain(json.loads(view.map.figure.to_json())["layout"]["title"]["text"])
     assert units.unit_name(store_key, "P63-01", lang) in title
     assert view.pick_labels[next(iter(below - set(current["unit_id"])))]  # unsampled units have names too
 
@@ -198,7 +204,7 @@ def test_symbols_without_polygons(store_key, lang: str) -> None:
     trace = json.loads(communes.map.figure.to_json())["data"]
     assert trace[1]["type"] == "scattermap"
     layout = json.loads(communes.map.figure.to_json())["layout"]
-    assert t("map.subtitle_symbols", lang) in layout["title"]["text"]
+    assert t("map.subtitle_symbols", lang) in _plain(layout["title"]["text"])
 
 
 def test_invalid_choices_fall_back(store_key) -> None:

@@ -5,9 +5,11 @@ languages."""
 
 from __future__ import annotations
 
+import base64
 import json
 import pickle
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -128,7 +130,7 @@ def test_province_with_a_peer_equals_analysis(store_key, engine, lang: str) -> N
     assert view.yoy_note.text == t("trends.yoy_note", lang)
 
     # slopes: within 2017–2021, 2022–2024 and the 2025 successor apart
-    series = data[data["series"] == data["series"].iloc[0]]
+    series = data[data["unit"] == "P63-01"]  # the 2025 successor is a series of its own, same unit
     se = [
         _row(engine[y, _stand_in(engine, "P63-01", y)[0]], _stand_in(engine, "P63-01", y)[1], "overall")["se"]
         for y in series["year"]
@@ -231,3 +233,89 @@ def test_the_object_is_serialisable(store_key) -> None:
     assert json.loads(to_json(pickle.loads(pickle.dumps(view)))) == json.loads(to_json(view))
     assert [type(p).__name__ for p in parts(view)].count("Chart") == 2
     assert [type(p).__name__ for p in parts(view)].count("Table") == 2
+
+
+BREAKS = (2021.5, 2024.5)
+
+
+def _line_traces(figure) -> list:
+    return [tr for tr in figure.data if tr.mode == "lines+markers"]
+
+
+def _values(value) -> list[float]:
+    """A trace's x or y as numbers (a copied figure holds them as base64 typed arrays)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(
+            base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]).newbyteorder("<")
+        ).tolist()
+    return [float(v) for v in value]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_merged_province_ends_in_2024_and_its_successor_is_a_separate_series(
+    store_key, engine, lang
+) -> None:
+    # issue 12: Đắk Nông (P63-67) ran on into Lâm Đồng (P34-68) 2025 as one line that looked like a rise
+    view = trends.build(
+        store_key, make_filters(lang, 2024, "P63-67"), index_code="overall", peers=("P63-01",)
+    )
+    assert engine["successor"]["P63-67"] == "P34-68"
+    successor = t(
+        "trends.successor_series_merged", lang, name=trends.units.unit_name(store_key, "P34-68", lang)
+    )
+    unchanged = t("trends.successor_series", lang, name=trends.units.unit_name(store_key, "P34-01", lang))
+    lines = _line_traces(view.lines.figure)
+    old_name = trends.units.unit_name(store_key, "P63-67", lang)
+    old = [tr for tr in lines if tr.name == old_name]
+    new = [tr for tr in lines if tr.name == successor]
+    assert old and new
+    assert max(max(_values(tr.x)) for tr in old) == 2024  # the old province ends before the reorganisation
+    assert [_values(tr.x) for tr in new] == [[2025]]
+    assert new[0].line.dash == "dash" and new[0].marker.symbol == "circle-open"
+    assert new[0].line.color == old[0].line.color  # the successor keeps the unit's colour, drawn differently
+    assert _values(new[0].y)[0] == pytest.approx(_row(engine[2025, "province"], "P34-68", "overall")["value"])
+    assert any(tr.name == unchanged for tr in lines)  # Hà Nội (not merged): "(from 1 Jul 2025)", not "new"
+    # the rank chart follows the same rule
+    ranks_new = [tr for tr in _line_traces(view.ranks.figure) if tr.name == successor]
+    assert [_values(tr.x) for tr in ranks_new] == [[2025]]
+
+
+@pytest.mark.parametrize(
+    ("unit", "geo", "peers"), [("P63-67", "63", ("P63-01", "P63-68")), ("P34-68", "34", ()), ("VN", "63", ())]
+)
+def test_no_trace_has_points_on_both_sides_of_a_break(store_key, unit, geo, peers) -> None:
+    year = 2025 if geo == "34" else 2024
+    view = trends.build(store_key, make_filters("vi", year, unit, geo), index_code="overall", peers=peers)
+    figures = [view.lines.figure] + ([view.ranks.figure] if view.ranks is not None else [])
+    for figure in figures:
+        traces = [tr for tr in figure.data if tr.x is not None and len(_values(tr.x))]
+        assert traces
+        for trace in traces:  # lines and their CI bands
+            xs = _values(trace.x)
+            for position in BREAKS:
+                assert not (min(xs) < position < max(xs)), (trace.name, xs)
+    years = {int(y) for tr in _line_traces(view.lines.figure) for y in _values(tr.x)}
+    assert {2021, 2022, 2024, 2025} <= years  # every wave is still drawn
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_both_breaks_are_marked_and_labelled_in_the_language(store_key, lang) -> None:
+    view = trends.build(store_key, make_filters(lang, 2024, "P63-67"), index_code="overall")
+    for figure in (view.lines.figure, view.ranks.figure):
+        lines = sorted(
+            shape.x0 for shape in figure.layout.shapes if shape.x0 == shape.x1 and shape.x0 in BREAKS
+        )
+        assert lines == list(BREAKS)
+        labels = {a.text: a.x for a in figure.layout.annotations}
+        assert labels[t("trends.break_2022", lang)] == 2021.5
+        assert labels[t("trends.break_2025", lang)] == 2024.5
+
+
+def test_reaggregated_trends_are_labelled(store_key) -> None:
+    view = trends.build(store_key, make_filters("vi", 2024, "P34-68", "34"), index_code="overall")
+    label = t("filters.reaggregated_label", "vi")
+    assert label in view.lines.figure.layout.title.text
+    assert label in view.ranks.figure.layout.title.text
+    assert view.yoy.title == view.slopes.title == t("trends.reaggregated_table", "vi")
+    national = trends.build(store_key, make_filters("vi", 2024, "VN", "63"), index_code="overall")
+    assert label not in national.lines.figure.layout.title.text and national.yoy.title is None

@@ -57,3 +57,15 @@ def test_every_verdict_has_text() -> None:
 
     for lang in ("vi", "en"):
         assert all(f"verdict.{v}" in catalogue(lang) for v in VERDICTS)
+
+
+def test_fmt_ci_with_negative_ends_reads_clearly() -> None:
+    # issue 12: "-10,33–-1,81" (a hyphen-minus next to the dash) became "−10,33 đến −1,81"
+    assert fmt_ci(-10.333, -1.81, "vi") == "−10,33 đến −1,81"
+    assert fmt_ci(-10.333, -1.81, "en") == "−10.33 to −1.81"
+    assert fmt_ci(-3, 4.5, "vi") == "−3,00 đến 4,50"
+    assert fmt_ci(-1234.5, 2, "vi", 1) == "−1.234,5 đến 2,0"
+    assert fmt_ci(-0.001, 2.0, "en") == "0.00–2.00"  # rounds to zero: no "−0.00"
+    assert fmt_ci(0.5, 2.0, "en") == "0.50–2.00"  # positive intervals keep the en dash
+    for lang in ("vi", "en"):
+        assert "-" not in fmt_ci(-5.2, -0.4, lang)  # never a hyphen-minus

@@ -34,3 +34,32 @@ def test_xlsx_opens_and_holds_no_formula() -> None:
     assert values[0] == ("Hà Nội", 84.5)
     for cell in sheet["A"][2:]:
         assert cell.data_type != "f" and str(cell.value).startswith("'")
+
+
+def test_csv_in_vietnamese_uses_semicolons_and_decimal_commas_with_the_header_as_columns() -> None:
+    frame = pd.DataFrame(
+        {"Tên": ["Hà Nội", "Huế"], "Chỉ số (%)": [87.11, 85.5], "Số người trả lời": [1084, 950]}
+    )
+    header = [("Đơn vị", "Hà Nội (P34-01)"), ("Lưu ý", "=dữ liệu mô phỏng")]
+    text = csv_bytes(frame, header, "vi").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == ["Tên", "Chỉ số (%)", "Số người trả lời", "Đơn vị", "Lưu ý"]
+    assert rows[1] == ["Hà Nội", "87,11", "1084", "Hà Nội (P34-01)", "'=dữ liệu mô phỏng"]
+    english = list(csv.reader(io.StringIO(csv_bytes(frame, header, "en").decode("utf-8-sig"))))
+    assert english[1][1] == "87.11"
+
+
+def test_xlsx_has_the_header_block_above_the_table() -> None:
+    frame = pd.DataFrame(
+        {"Năm": [2024], "Chỉ số (%)": [87.114], "Số người trả lời": pd.array([36522], "Int64")}
+    )
+    header = [("Nội dung", "SIPAS theo tỉnh"), ("Năm khảo sát", "2024"), ("Nguồn", "@nguồn")]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, header=header))).active
+    assert [sheet.cell(row=r, column=1).value for r in (1, 2, 3)] == ["Nội dung", "Năm khảo sát", "Nguồn"]
+    assert sheet.cell(row=3, column=2).value == "'@nguồn"  # formula-safe in the header block too
+    assert sheet.cell(row=4, column=1).value is None  # a blank row, then the table
+    assert [c.value for c in sheet[5]] == ["Năm", "Chỉ số (%)", "Số người trả lời"]
+    assert [c.value for c in sheet[6]] == [2024, 87.114, 36522]
+    assert sheet.cell(row=6, column=2).number_format == "0.00"
+    assert sheet.cell(row=6, column=3).number_format == "#,##0"
+    assert sheet.cell(row=6, column=1).number_format == "General"  # a year, not 2.024

@@ -51,7 +51,7 @@ def test_page_runs(app_states: AppStates, lang: str, params: dict[str, str]) -> 
 def test_importances_equal_key_drivers(
     app_states: AppStates, demo_db_path, lang: str, year: int, geo: str, level: str, unit: str
 ) -> None:
-    from analysis.drivers import importance_performance
+    from analysis.drivers import importance_performance, quadrant_evidence
 
     app = open_page(app_states, lang, {"year": str(year), "geo": geo, "unit": unit})
     result = expected_drivers(demo_db_path, year, level, unit)
@@ -64,7 +64,7 @@ def test_importances_equal_key_drivers(
         "drivers.subsample_note", lang, sample=fmt_number(20_000, lang, 0), total=fmt_number(36_522, lang, 0)
     )
     assert (note in [i.value for i in app.info]) == (unit == "VN")
-    expected = importance_performance(result.table).sort_values("rank")
+    expected = quadrant_evidence(importance_performance(result.table)).sort_values("rank")
     assert list(shown[t("drivers.col_importance", lang)]) == pytest.approx(
         list((100 * expected["importance"]).round(2))
     )
@@ -74,11 +74,17 @@ def test_importances_equal_key_drivers(
     assert list(shown[t("drivers.col_performance", lang)]) == pytest.approx(
         list(expected["performance"].round(2))
     )
-    quadrants = [t(f"drivers.quadrants.{q}", lang) for q in expected["quadrant"]]
+    quadrants = [
+        t(f"drivers.quadrants.{r['quadrant']}", lang) if r["evidence"] == "clear"
+        else t("drivers.uncertain_near", lang, quadrant=t(f"drivers.quadrants.{r['quadrant']}", lang))
+        for _, r in expected.iterrows()
+    ]  # fmt: skip
     assert list(shown[t("drivers.col_quadrant", lang)]) == quadrants
     advice = " ".join(m.value for m in app.markdown)
-    for q in set(expected["quadrant"]):
-        assert t(f"drivers.advice.{q}", lang) in advice
+    for q in set(expected["quadrant"]):  # the "act here" wording only for quadrants with clear drivers
+        clear = ((expected["quadrant"] == q) & (expected["evidence"] == "clear")).any()
+        assert (t(f"drivers.advice.{q}", lang) in advice) == clear
+    assert (t("drivers.uncertain_title", lang) in advice) == (expected["evidence"] == "uncertain").any()
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
