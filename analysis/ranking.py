@@ -7,6 +7,8 @@ by simulation; `tied_with` lists the units whose difference from one unit is wit
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from scipy import special
@@ -225,3 +227,17 @@ def tied_with(
     )
     out = out[out["p_value"] >= alpha]
     return out.sort_values(["value", "unit_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def tier_of(rank: float, rank_of: float, groups: int = 4) -> int:
+    """The tier of a rank: ⌈groups · rank / rank_of⌉, clipped to 1…groups (1 = best; with groups = 4 the
+    same quarters as `rank_units`' tier column)."""
+    if rank_of <= 0:
+        raise ValueError("rank_of must be positive")
+    return int(min(groups, max(1, math.ceil(groups * rank / rank_of))))
+
+
+def tier_span(rank_low: float, rank_high: float, rank_of: float, groups: int = 4) -> tuple[int, int]:
+    """(tier of rank_low, tier of rank_high): the tiers a 95% rank interval reaches. Equal ends mean the
+    tier is certain at that level; different ends mean the unit could belong to any tier between them."""
+    return tier_of(rank_low, rank_of, groups), tier_of(rank_high, rank_of, groups)

@@ -12,7 +12,7 @@ from content import source, units
 from content.filters import Filters
 from content.model import Chart, Note, PageHeader
 from content.source import StoreKey
-from i18n import fmt_ci, fmt_number, fmt_pct, t
+from i18n import fmt_ci, fmt_number, fmt_pct, has, t
 
 DISPLAY_COLUMNS = ("value", "ci_low", "ci_high", "n", "n_eff", "flags")
 
@@ -72,6 +72,16 @@ def index_names(key: StoreKey, year: int, lang: str) -> dict[str, str]:
     """Index code -> name in `lang` for a wave's methodology."""
     labels = source.labels(key, year)
     return dict(zip(labels["index_code"], labels["name_vi" if lang == "vi" else "name_en"], strict=True))
+
+
+def published_index_name(key: StoreKey, year: int, code: str, lang: str) -> str:
+    """The name of a published figure's index: from the wave's methodology, else the catalogue of published
+    indicators (`data.indicators.<code>`), else the code itself."""
+    names = index_names(key, year, lang) if year in set(source.years(key)) else {}
+    if code in names:
+        return names[code]
+    catalogue_key = f"data.indicators.{code.replace(':', '__')}"
+    return t(catalogue_key, lang) if has(catalogue_key, lang) else code
 
 
 def flag_text(flags: str, lang: str) -> str:

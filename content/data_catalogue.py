@@ -15,7 +15,7 @@ from content import common, source
 from content.filters import Filters
 from content.model import Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import fmt_number, has, t
+from i18n import fmt_number, t
 from store import db, versions
 
 LOG_KINDS = ("demo", "reference", "microdata", "published")
@@ -171,16 +171,6 @@ def _waves(key: StoreKey, lang: str) -> pd.DataFrame:
     return catalogue.rename(columns={c: t(f"data.col_{c}", lang) for c in catalogue.columns})
 
 
-def index_name(key: StoreKey, year: int, code: str, lang: str) -> str:
-    """The name of a published figure's index: from the wave's methodology, else the catalogue of published
-    indicators (`data.indicators.<code>`), else the code itself."""
-    names = common.index_names(key, year, lang) if year in set(source.years(key)) else {}
-    if code in names:
-        return names[code]
-    catalogue_key = f"data.indicators.{code.replace(':', '__')}"
-    return t(catalogue_key, lang) if has(catalogue_key, lang) else code
-
-
 def _published(key: StoreKey, filters: Filters) -> pd.DataFrame:
     """Every published figure (names, value as published, value, published rank, who measured it, source)
     with a link to the unit's profile and to its source; translated headers."""
@@ -194,7 +184,7 @@ def _published(key: StoreKey, filters: Filters) -> pd.DataFrame:
             t("table.name", lang): published[name_col],
             "profile": [common.profile_url(u, filters) for u in published["unit_id"]],
             t("data.pub.index", lang): [
-                index_name(key, int(y), str(c), lang)
+                common.published_index_name(key, int(y), str(c), lang)
                 for y, c in zip(published["year"], published["index_code"], strict=True)
             ],
             t("data.pub.as_published", lang): published["value_as_published"],

@@ -80,15 +80,28 @@ def _formatter(series: pd.Series, lang: str) -> object | None:
         fmt_number(float(v), lang, decimals))  # fmt: skip
 
 
-def styled_frame(frame: pd.DataFrame, lang: str, uuid: str = "table") -> object:
-    """A pandas Styler that shows the frame's numbers in the language's format (values stay sortable); its
-    uuid is fixed (the table's key) so the same table gives the same element on every run."""
-    formats = {c: f for c in frame.columns if (f := _formatter(frame[c], lang)) is not None}
-    texts = [c for c in frame.columns if c not in formats]
-    styler = frame.style.set_uuid(uuid).format(formats, na_rep="–")
-    if texts:  # missing text shows as a dash, never 'None'
-        styler = styler.format(lambda v: "–" if v is None or pd.isna(v) else v, subset=texts)
-    return styler
+def styled_frame(frame: pd.DataFrame, lang: str, uuid: str = "table") -> tuple[object, dict]:
+    """The frame as shown: a pandas Styler with the frame's numbers in the language's format (values stay
+    sortable) and its uuid fixed (the table's key, so a run gives the same element every time), plus column
+    settings. Streamlit draws a missing number as "None" whatever the Styler says, so a numeric column with
+    gaps is shown as formatted text ("–" for a gap), right-aligned."""
+    shown = frame.copy()
+    config: dict = {}
+    formats = {}
+    for column in frame.columns:
+        formatter = _formatter(frame[column], lang)
+        if formatter is None:
+            if frame[column].isna().any():
+                shown[column] = (
+                    frame[column].map(lambda v: "–" if v is None or pd.isna(v) else v).astype(object)
+                )
+            continue
+        if frame[column].isna().any():
+            shown[column] = frame[column].map(formatter).astype(object)
+            config[column] = st.column_config.TextColumn(alignment="right")
+        else:
+            formats[column] = formatter
+    return shown.style.set_uuid(uuid).format(formats), config
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -125,9 +138,9 @@ def table(item: Table | None, container: object = st, lang: str = "vi", download
         )
         for column, text in item.links.items()
     }
-    container.dataframe(
-        styled_frame(item.frame, lang, item.key), hide_index=True, key=item.key, column_config=config or None
-    )
+    styler, settings = styled_frame(item.frame, lang, item.key)
+    config = settings | config
+    container.dataframe(styler, hide_index=True, key=item.key, column_config=config or None)
     if download and len(item.frame):
         filters = current()
         data = item.frame.drop(columns=[c for c in item.links if c == "profile"])

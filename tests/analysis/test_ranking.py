@@ -177,3 +177,15 @@ def test_rank_many_matches_rank_units_per_index() -> None:
         ok = block["rank_low"].notna()
         assert (abs(block.loc[ok, "rank_low"] - single.loc[block.index[ok], "rank_low"]) <= 2).all()
     assert pd.isna(many.loc[("element:b", "U04"), "rank"])
+
+
+def test_tier_of_and_tier_span() -> None:
+    from analysis.ranking import tier_of, tier_span
+
+    # ⌈4·rank/63⌉: 1..15 → 1, 16 → 2 (4·16/63 = 1.02), 63 → 4
+    assert [tier_of(r, 63) for r in (1, 15, 16, 32, 47, 48, 63)] == [1, 1, 2, 3, 3, 4, 4]
+    assert tier_of(12, 34, groups=3) == 2  # ⌈3·12/34⌉ = ⌈1.06⌉
+    assert tier_span(3, 12, 34) == (1, 2)
+    assert tier_span(1, 5, 63) == (1, 1)
+    with pytest.raises(ValueError):
+        tier_of(1, 0)

@@ -2,7 +2,8 @@
 committed baseline.
 
 Visible text = every text node that is rendered (not in a hidden element, not a Material icon ligature such
-as "upload", not inside a link's URL text or a <code> span), plus the title and plotly `data-title` (toolbar
+as "upload", not inside a link's URL text, a <code> span or a table: tables are drawn on a canvas and
+checked on the content objects), plus the title and plotly `data-title` (toolbar
 tooltip) attributes of visible elements and the placeholder of empty fields. Screen-reader labels
 (aria-label) are not read: Streamlit's own ("Open", "Collapse sidebar") cannot be translated in 1.67.
 
@@ -37,7 +38,10 @@ _VISIBLE_TEXT_JS = """() => {
         }
         return true;
     };
-    const skip = (el) => el.closest('[data-testid="stIconMaterial"], code, script, style, a, noscript');
+    // tables are drawn on a canvas; their hidden accessibility copy holds raw values (URLs): their text is
+    // checked on the content objects instead (tests/content/test_nothing_raw.py)
+    const skip = (el) => el.closest(
+        '[data-testid="stIconMaterial"], [data-testid="stDataFrame"], code, script, style, a, noscript');
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
