@@ -34,7 +34,7 @@ def styled(fig: go.Figure, title: str, subtitle: str, height: int = 420, lang: s
     return fig
 
 
-def ranked_bars(
+def ranked_dots(
     frame: pd.DataFrame,
     title: str,
     subtitle: str,
@@ -43,33 +43,34 @@ def ranked_bars(
     target_label: str,
     lang: str = "vi",
 ) -> go.Figure:
-    """Horizontal bars of `value` with CI whiskers per unit (`label`, `unit_id`, `ci_low`, `ci_high`, `hover`)."""
-    data = frame.sort_values("value")
-    colours = [HIGHLIGHT if u == highlight else BASE for u in data["unit_id"]]
+    """Units ranked from highest (top) to lowest: a dot per unit with its 95% interval whiskers on a zoomed
+    axis that holds every interval end and the 80% target (bars would need a zero baseline to be honest);
+    the chosen unit in the highlight colour. `frame`: unit_id, label, value, ci_low, ci_high, hover."""
+    data = frame.sort_values("value", ascending=False)
+    chosen = data["unit_id"] == highlight
+    colours = [HIGHLIGHT if c else BASE for c in chosen]
     fig = go.Figure(
-        go.Bar(
-            x=data["value"],
-            y=data["label"],
-            orientation="h",
-            marker_color=colours,
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": data["ci_high"] - data["value"],
-                "arrayminus": data["value"] - data["ci_low"],
-                "color": "#333333",
-                "thickness": 1,
-            },
-            customdata=data[["unit_id"]],
-            hovertext=data["hover"],
-            hoverinfo="text",
-            name=value_label,
+        go.Scatter(
+            x=data["value"], y=data["label"], mode="markers", orientation="h",
+            marker={"color": colours, "size": [11 if c else 8 for c in chosen], "line": {"width": 0}},
+            error_x={"type": "data", "symmetric": False, "array": data["ci_high"] - data["value"],
+                     "arrayminus": data["value"] - data["ci_low"], "color": "#555555", "thickness": 1, "width": 0},
+            customdata=data[["unit_id"]], hovertext=data["hover"], hoverinfo="text", name=value_label,
+            cliponaxis=False,
         )
+    )  # fmt: skip
+    fig.add_vline(x=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
+    fig.add_annotation(x=TARGET_LEVEL, y=1.0, yref="paper", yanchor="bottom", text=target_label, showarrow=False,
+                       font={"size": 12, "color": TARGET})  # fmt: skip
+    axis = value_range(
+        pd.concat([data["value"], data["ci_low"], data["ci_high"]]), include=(TARGET_LEVEL,), step=2
     )
-    fig.add_vline(x=TARGET_LEVEL, line_dash="dash", line_color=TARGET, annotation_text=target_label)
-    lo = max(0.0, float(data["ci_low"].min(skipna=True) if data["ci_low"].notna().any() else 60.0) - 3)
-    fig.update_xaxes(range=[lo, 100], title=value_label)
-    return styled(fig, title, subtitle, height=max(420, 16 * len(data) + 120), lang=lang)
+    fig.update_xaxes(range=axis, title=value_label, showgrid=True, gridcolor="#eeeeee", side="top")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(data["label"]),
+                     autorange="reversed", showgrid=False, tickfont={"size": 12})  # fmt: skip
+    fig = styled(fig, title, subtitle, height=max(420, 17 * len(data) + 150), lang=lang)
+    fig.update_layout(margin={"t": 110})
+    return fig
 
 
 def component_bars(

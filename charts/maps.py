@@ -184,10 +184,16 @@ def choropleth(
             go.Choroplethmap(
                 locations=[highlight], z=[0], geojson=subset(pd.Series([highlight])), featureidkey="id",
                 colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
-                marker={"line": {"color": HIGHLIGHT, "width": 3.5}}, name=highlight_label,
-                showlegend=bool(highlight_label),
+                marker={"line": {"color": HIGHLIGHT, "width": 3.5}}, name=highlight_label, showlegend=False,
             )
         )  # fmt: skip
+        if highlight_label:  # a choropleth's own legend entry has no swatch: a dot in the outline colour
+            fig.add_trace(
+                go.Scattermap(
+                    lon=[None], lat=[None], mode="markers", name=highlight_label, hoverinfo="skip",
+                    marker={"size": 11, "color": HIGHLIGHT, "symbol": "circle"}, showlegend=True,
+                )
+            )  # fmt: skip
     names = [trace.name for trace in fig.data if trace.showlegend and trace.name]
     bottom = 0 if colour_mode == "tier" else COLOUR_BAR_SPACE
     _map_layout(fig, geojson, title, subtitle, height, lang, legend_rows=_legend_rows(names), bottom=bottom)

@@ -10,7 +10,7 @@ ELEMENT_COLOURS = {
     "feedback": "#D55E00",
     "policy_info": "#56B4E9",
     "policy_participation": "#F0E442",
-    "policy_quality": "#999999",
+    "policy_quality": "#117733",  # Tol's green: Okabe–Ito has too few colours, and grey means "unreliable"
     "policy_outcome": "#882255",
 }
 DOMAIN_COLOURS = {"policy": "#56B4E9", "service": "#0072B2", "overall": "#000000"}

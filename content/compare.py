@@ -167,7 +167,7 @@ def _difference_table(key: StoreKey, lang: str, tests: pd.DataFrame) -> pd.DataF
             t("compare.col_value_b", lang): fmt_pct(r["value_b"], lang),
             t("compare.col_diff", lang): fmt_signed(r["difference"], lang),
             t("compare.col_diff_ci", lang): (
-                fmt_ci(r["ci_low"], r["ci_high"], lang) if r["verdict"] != "untested" else "–"
+                fmt_ci(r["ci_low"], r["ci_high"], lang, worded=True) if r["verdict"] != "untested" else "–"
             ),
             t("compare.col_verdict", lang): t(f"compare.diff_verdict.{r['verdict']}", lang),
             t("compare.col_reliability", lang): _pair_reliability(r, lang),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.change import published_style_counts, year_over_year
-from charts.figures import ranked_bars
+from charts.figures import ranked_dots
 from charts.overview import element_markers, province_distribution
 from content import common, source, units
 from content.filters import Filters
@@ -293,7 +293,7 @@ def build(key: StoreKey, filters: Filters) -> OverviewContent:
     overall["hover"] = [common.hover(r, lang) for _, r in overall.iterrows()]
     if filters.is_nation and not overall.empty:
         _national(key, filters, overall, headline, name, out)
-    figure = ranked_bars(
+    figure = ranked_dots(
         overall.dropna(subset=["value"]),
         t("overview.chart_title", lang, year=filters.year),
         scoped(t("overview.chart_subtitle", lang), filters),

@@ -246,7 +246,11 @@ def _change(key: StoreKey, filters: Filters, unit_id: str, level: str, out: Prof
         "verdict": c["verdict"],
         "p_value": c["p_value"],
     }
-    ci = fmt_ci(c["change_ci_low"], c["change_ci_high"], lang) if pd.notna(c["change_ci_low"]) else "–"
+    ci = (
+        fmt_ci(c["change_ci_low"], c["change_ci_high"], lang, worded=True)
+        if pd.notna(c["change_ci_low"])
+        else "–"
+    )
     out.change = [
         Note("markdown", t("profile.change_line", lang, year=year_prev, change=fmt_signed(c["change"], lang),
                            ci=ci, verdict=verdict)),

@@ -195,7 +195,8 @@ def _yoy_table(key: StoreKey, filters: Filters, yoy: pd.DataFrame) -> Table:
             t("trends.col_prev", lang): [fmt_pct(v, lang) for v in yoy["value_prev"]],
             t("trends.col_change", lang): [fmt_signed(v, lang) for v in yoy["change"]],
             t("trends.col_change_ci", lang): [
-                fmt_ci(a, b, lang) for a, b in zip(yoy["change_ci_low"], yoy["change_ci_high"], strict=True)
+                fmt_ci(a, b, lang, worded=True)
+                for a, b in zip(yoy["change_ci_low"], yoy["change_ci_high"], strict=True)
             ],
             t("trends.col_verdict", lang): [t(f"verdict.{v}", lang) for v in yoy["verdict"]],
             "profile": [common.profile_url(u, filters) for u in yoy["unit_id"]],
@@ -231,7 +232,8 @@ def _slope_table(key: StoreKey, lang: str, slope: pd.DataFrame) -> Table:
             t("trends.col_years", lang): slope["n_years"].astype(int),
             t("trends.col_slope", lang): [fmt_signed(v, lang) for v in slope["slope"]],
             t("trends.col_slope_ci", lang): [
-                fmt_ci(a, b, lang) for a, b in zip(slope["slope_ci_low"], slope["slope_ci_high"], strict=True)
+                fmt_ci(a, b, lang, worded=True)
+                for a, b in zip(slope["slope_ci_low"], slope["slope_ci_high"], strict=True)
             ],
             t("trends.col_verdict", lang): [t(f"trends.slope_verdict.{v}", lang) for v in slope["verdict"]],
         }

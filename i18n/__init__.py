@@ -90,13 +90,20 @@ def _fmt_end(value: float, lang: str, decimals: int) -> str:
     return "−" + text if value < 0 and text.strip("0,.") else text
 
 
-def fmt_ci(low: float | None, high: float | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 2) -> str:
+def fmt_ci(
+    low: float | None,
+    high: float | None,
+    lang: str = DEFAULT_LANGUAGE,
+    decimals: int = 2,
+    worded: bool = False,
+) -> str:
     """95% CI as '82,10–84,30' (en dash between the ends); when an end is negative (changes, slopes) the
     ends carry a true minus and are joined by a word, never a dash next to a minus: '−10,33 đến −1,81'
-    (vi), '−10.33 to 1.81' (en). No interval: '–'."""
+    (vi), '−10.33 to 1.81' (en). `worded=True` always joins by the word (a column of changes reads alike
+    whatever the signs: '0,55 đến 8,65'). No interval: '–'."""
     if low is None or high is None or any(isinstance(v, float) and math.isnan(v) for v in (low, high)):
         return "–"
     ends = _fmt_end(low, lang, decimals), _fmt_end(high, lang, decimals)
-    if any(end.startswith("−") for end in ends):
+    if worded or any(end.startswith("−") for end in ends):
         return CI_WORD.get(lang, " to ").join(ends)
     return "–".join(ends)

@@ -28,9 +28,8 @@ if view.domains:
 ui.chart(view.elements, lang)
 if view.items_top is not None:
     st.subheader(view.items_title)
-    left, right = st.columns(2)
-    ui.table(view.items_top, left, lang)
-    ui.table(view.items_bottom, right, lang)
+    ui.table(view.items_top, st, lang)  # criteria names are long: one table under the other
+    ui.table(view.items_bottom, st, lang)
 if view.national_title:
     st.subheader(view.national_title)
     ui.chart(view.distribution, lang)

@@ -86,7 +86,7 @@ def test_pairwise_differences_equal_a_z_test(store_key, engine, lang: str) -> No
         assert shown[t("compare.col_value_a", lang)] == fmt_pct(rows.loc[(a, code), "value"], lang)
         assert shown[t("compare.col_value_b", lang)] == fmt_pct(rows.loc[(b, code), "value"], lang)
         assert shown[t("compare.col_diff", lang)] == fmt_signed(d, lang)
-        assert shown[t("compare.col_diff_ci", lang)] == fmt_ci(d - Z * se, d + Z * se, lang)
+        assert shown[t("compare.col_diff_ci", lang)] == fmt_ci(d - Z * se, d + Z * se, lang, worded=True)
         assert shown[t("compare.col_verdict", lang)] == t(f"compare.diff_verdict.{verdict}", lang)
     tests = view.facts["tests"]
     assert tests["p_value"].tolist() == pytest.approx(

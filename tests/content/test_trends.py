@@ -116,7 +116,7 @@ def test_province_with_a_peer_equals_analysis(store_key, engine, lang: str) -> N
         assert shown[t("trends.col_prev", lang)] == fmt_pct(expected["value_prev"], lang)
         assert shown[t("trends.col_change", lang)] == fmt_signed(expected["change"], lang)
         assert shown[t("trends.col_change_ci", lang)] == fmt_ci(
-            expected["change_ci_low"], expected["change_ci_high"], lang
+            expected["change_ci_low"], expected["change_ci_high"], lang, worded=True
         )
         assert shown[t("trends.col_verdict", lang)] == t(f"verdict.{expected['verdict']}", lang)
         assert shown["profile"].endswith(f"&focus={expected['unit_id']}")
@@ -143,7 +143,7 @@ def test_province_with_a_peer_equals_analysis(store_key, engine, lang: str) -> N
     for (_, shown), (_, seg) in zip(slopes.iterrows(), fit.iterrows(), strict=True):
         assert shown[t("trends.col_slope", lang)] == fmt_signed(seg["slope"], lang)
         assert shown[t("trends.col_slope_ci", lang)] == fmt_ci(
-            seg["slope_ci_low"], seg["slope_ci_high"], lang
+            seg["slope_ci_low"], seg["slope_ci_high"], lang, worded=True
         )
         assert shown[t("trends.col_verdict", lang)] == t(f"trends.slope_verdict.{seg['verdict']}", lang)
         assert shown[t("trends.col_years", lang)] == seg["n_years"]

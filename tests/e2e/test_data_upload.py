@@ -91,7 +91,7 @@ def test_upload_checks_then_imports(page: Page, demo_db_path: Path, tmp_path: Pa
         wait_for_app(page, timeout=IMPORT_TIMEOUT_S)
         expect(page.get_by_text(re.compile(r"^Đã nạp 48 dòng"))).to_be_visible()
 
-        waves = table(page, "sipas_2017")
+        waves = table(page, "SIPAS 2017–2021")
         wave_2024 = row_cells(waves, good.name)
         assert wave_2024[0] == "2024"
         assert wave_2024[3] == t("data.kind_microdata", "vi")

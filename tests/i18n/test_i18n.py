@@ -67,5 +67,7 @@ def test_fmt_ci_with_negative_ends_reads_clearly() -> None:
     assert fmt_ci(-1234.5, 2, "vi", 1) == "−1.234,5 đến 2,0"
     assert fmt_ci(-0.001, 2.0, "en") == "0.00–2.00"  # rounds to zero: no "−0.00"
     assert fmt_ci(0.5, 2.0, "en") == "0.50–2.00"  # positive intervals keep the en dash
+    assert fmt_ci(0.55, 8.65, "vi", worded=True) == "0,55 đến 8,65"  # a column of changes reads alike
+    assert fmt_ci(-1.69, 6.46, "en", worded=True) == "−1.69 to 6.46"
     for lang in ("vi", "en"):
         assert "-" not in fmt_ci(-5.2, -0.4, lang)  # never a hyphen-minus
