@@ -21,7 +21,9 @@ from tests.ingest.builders import microdata_frame
 def wave_2024(page: Page) -> tuple[str, str]:
     """(respondents, source) of the 2024 row of the waves table."""
     rows = (
-        table(page, "SIPAS 2017–2021").locator("tr").filter(has=page.locator(CELL, has_text=re.compile("^2024$")))
+        table(page, "SIPAS 2017–2021")
+        .locator("tr")
+        .filter(has=page.locator(CELL, has_text=re.compile("^2024$")))
     )
     rows.first.wait_for(state="attached", timeout=30_000)  # the table may still be a loading placeholder
     cells = rows.first.locator(CELL).all_inner_texts()
