@@ -5,6 +5,7 @@ tables are shown in the format of the chosen language (vi: 84,50 and 36.525), li
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -105,24 +106,31 @@ def styled_frame(frame: pd.DataFrame, lang: str, uuid: str = "table") -> tuple[o
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _file(data: pd.DataFrame, head: tuple[tuple[str, str], ...], kind: str, lang: str) -> bytes:
-    """A CSV or XLSX file, cached by content across reruns and sessions."""
+def _file(
+    data: pd.DataFrame, head: tuple[tuple[str, str], ...], kind: str, lang: str, chart: bool = False
+) -> bytes:
+    """A CSV or XLSX file, cached by content across reruns and sessions; a chart's data is first put in the
+    reader's terms (`content.exports.export_frame`)."""
     block = list(head)
+    data = export_frame(data, lang) if chart else data
     return csv_bytes(data, block, lang) if kind == "csv" else xlsx_bytes(data, header=block)
 
 
-def _downloads(data: pd.DataFrame, head: list[tuple[str, str]], stem: str, key: str, lang: str) -> None:
-    """CSV and XLSX buttons side by side."""
-    # as wide as their text, side by side (fixed column ratios cut the labels in a narrow column, e.g. the map's)
-    left = right = st.container(horizontal=True)
-    left.download_button(
-        t("common.download_csv", lang), _file(data, tuple(head), "csv", lang), file_name=f"{stem}.csv",
-        mime="text/csv", key=f"{key}-csv", on_click="ignore",
-    )  # fmt: skip
-    right.download_button(
-        t("common.download_xlsx", lang), _file(data, tuple(head), "xlsx", lang), file_name=f"{stem}.xlsx",
-        mime=XLSX_MIME, key=f"{key}-xlsx", on_click="ignore",
-    )  # fmt: skip
+def _downloads(
+    data: pd.DataFrame, head: list[tuple[str, str]], stem: str, key: str, lang: str, chart: bool = False
+) -> None:
+    """CSV and XLSX buttons side by side; each file is made only when its button is clicked (a callable
+    `data`), so a page with many tables and charts does not build files nobody asked for."""
+    block = tuple(head)
+    with st.container(horizontal=True):
+        st.download_button(
+            t("common.download_csv", lang), partial(_file, data, block, "csv", lang, chart), file_name=f"{stem}.csv",
+            mime="text/csv", key=f"{key}-csv", on_click="ignore",
+        )  # fmt: skip
+        st.download_button(
+            t("common.download_xlsx", lang), partial(_file, data, block, "xlsx", lang, chart),
+            file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}-xlsx", on_click="ignore",
+        )  # fmt: skip
 
 
 def table(item: Table | None, container: object = st, lang: str = "vi", download: bool = True) -> None:
@@ -171,5 +179,5 @@ def chart(item: Chart | None, lang: str) -> object:
     st.caption(item.caption)
     title = str(item.figure.layout.title.text or "")
     head = export_header(db_key(), current(), title, item.caption)
-    _downloads(export_frame(item.data, lang), head, item.file_stem, item.key, lang)
+    _downloads(item.data, head, item.file_stem, item.key, lang, chart=True)
     return event

@@ -378,3 +378,24 @@ def test_quadrants_on_a_real_result(truth_frame: pd.DataFrame) -> None:
     assert set(out["quadrant"]) <= set(QUADRANTS)
     assert out.loc[out["driver"] == "d0", "quadrant"].iloc[0] in {"priority_improve", "maintain"}
     assert out["importance_cut"].iloc[0] == pytest.approx(0.2)
+
+
+def test_bootstrap_intervals_hold_the_estimate_repeat_and_can_be_switched_off(
+    truth_frame: pd.DataFrame,
+) -> None:
+    """The cluster-bootstrap intervals of importance and performance contain the point estimates, are the
+    same on a rerun (fixed seed), differ with another seed, and are absent (NaN) with 0 replicates."""
+    drivers = [f"d{j}" for j in range(5)]
+    first = key_drivers(truth_frame, drivers, replicates=60).table.set_index("driver")
+    again = key_drivers(truth_frame, drivers, replicates=60).table.set_index("driver")
+    other = key_drivers(truth_frame, drivers, replicates=60, seed=7).table.set_index("driver")
+    for name in ("importance", "performance"):
+        low, high = first[f"{name}_low"], first[f"{name}_high"]
+        assert ((low <= first[name] + 1e-12) & (first[name] <= high + 1e-12)).all(), name
+        assert (high > low).all(), name
+        pd.testing.assert_series_equal(low, again[f"{name}_low"])
+        assert not np.allclose(low.to_numpy(), other[f"{name}_low"].to_numpy())
+    none = key_drivers(truth_frame, drivers, replicates=0).table
+    assert (
+        none[["importance_low", "importance_high", "performance_low", "performance_high"]].isna().all().all()
+    )

@@ -61,9 +61,19 @@ _VISIBLE_TEXT_JS = """() => {
     return out;
 }"""
 
-# plotly draws asynchronously after the script finished: wait until every chart has its SVG
-_CHARTS_DRAWN_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-    .every(p => p.querySelector('.main-svg'))"""
+# elements whose frontend code loads lazily are skeletons first (stSkeleton; see bench/browser.py), and
+# plotly draws after that: wait until no skeleton is left, every chart has its SVG and every map subplot
+# (MapLibre) has loaded its layers
+_CHARTS_DRAWN_JS = """() => document.querySelectorAll('[data-testid="stSkeleton"]').length === 0
+    && Array.from(document.querySelectorAll('.js-plotly-plot')).every(p => {
+    const layout = p._fullLayout;
+    if (!p.querySelector('.main-svg') || !layout) return false;
+    const maps = (layout._subplots && layout._subplots.map) || [];
+    return maps.every(id => {
+        const sub = layout[id] && layout[id]._subplot;
+        return sub && sub.map && sub.map.loaded() && !sub.map.isMoving();
+    });
+})"""
 
 # words of Streamlit's and plotly's English chrome, or English table headers, that must not appear in vi
 ENGLISH_UI = [
@@ -101,7 +111,7 @@ def raw_findings(texts: list[str], lang: str) -> list[str]:
 def wait_for_charts(page, timeout_ms: int = 15_000) -> None:  # noqa: ANN001
     """Wait until every plotly chart on the page is drawn, then let transitions settle."""
     page.wait_for_function(_CHARTS_DRAWN_JS, timeout=timeout_ms)
-    page.wait_for_timeout(600)
+    page.wait_for_timeout(300)
 
 
 def small_grey(png: bytes) -> Image.Image:
@@ -125,14 +135,14 @@ class Comparison:
         return self.created or self.changed <= MAX_CHANGED
 
 
-def compare(name: str, png: bytes, artifacts: Path) -> Comparison:
-    """Compare a screenshot with baseline `name`; write it when missing or when updating. On a difference
-    the actual image and a difference image go to `artifacts`."""
+def compare(name: str, png: bytes, artifacts: Path, directory: Path = BASELINE_DIR) -> Comparison:
+    """Compare a screenshot with baseline `name` in `directory`; write it when missing or when updating. On a
+    difference the actual image and a difference image go to `artifacts`."""
     actual = small_grey(png)
-    path = BASELINE_DIR / f"{name}.png"
+    path = directory / f"{name}.png"
     if UPDATE or not path.exists():
-        BASELINE_DIR.mkdir(parents=True, exist_ok=True)
-        actual.save(path, optimize=True, bits=4)
+        directory.mkdir(parents=True, exist_ok=True)
+        actual.save(path, optimize=True)
         return Comparison(0.0, path, created=True)
     baseline = Image.open(path).convert("L")
     if baseline.size != actual.size:
