@@ -10,6 +10,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 SIPAS_DB ?= data/sipas.duckdb
 CHROMIUM_PATH ?= /usr/bin/chromium
+# two pytest workers (one per core of the CI machine); each test file runs whole in one worker, each worker
+# builds its own demo database and starts its own server for the browser tests
+PYTEST_WORKERS ?= 2
 export SIPAS_DB CHROMIUM_PATH
 
 .PHONY: help venv db run test lint format clean bench check-chromium
@@ -54,7 +57,7 @@ check-chromium:
 test: check-chromium venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: venv
 	$(PY) -m ruff check .

@@ -74,6 +74,19 @@ def export_frame(data: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+_FOCUS = re.compile(r"[?&]focus=([^&]+)")
+
+
+def table_export(frame: pd.DataFrame, links: dict[str, str], lang: str) -> pd.DataFrame:
+    """A shown table as a file holds it: the profile-link column (relative URLs, useless in a file) becomes
+    the unit's code (`focus=` of the link) beside its name; other columns as shown."""
+    out = frame.copy()
+    if "profile" in links and "profile" in out.columns:
+        codes = out.pop("profile").map(lambda url: m.group(1) if (m := _FOCUS.search(str(url))) else None)
+        out.insert(min(2, len(out.columns)), t("export.columns.unit_id", lang), codes)
+    return out
+
+
 def export_header(
     key: StoreKey, filters: Filters, title: str, source_text: str | None = None
 ) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from content.exports import export_frame, export_header
+from content.exports import export_frame, export_header, table_export
 from content.model import Chart, Metric, Note, PageHeader, Table
 from i18n import fmt_number, t
 from i18n.plotly_locale import plotly_locale
@@ -151,7 +151,7 @@ def table(item: Table | None, container: object = st, lang: str = "vi", download
     container.dataframe(styler, hide_index=True, key=item.key, column_config=config or None)
     if download and len(item.frame):
         filters = current()
-        data = item.frame.drop(columns=[c for c in item.links if c == "profile"])
+        data = table_export(item.frame, item.links, lang)
         head = export_header(db_key(), filters, item.title or t("export.download", lang))
         stem = f"sipas-{item.key}-{filters.year}-{filters.unit_id}".lower()
         with container.popover(t("export.download", lang), icon=":material/download:", help=None):

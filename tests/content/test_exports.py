@@ -8,7 +8,7 @@ import pytest
 
 from content import compare, dimensions, drivers, overview, trends
 from content import map as map_page
-from content.exports import DROPPED, export_frame, export_header, plain
+from content.exports import DROPPED, export_frame, export_header, plain, table_export
 from content.model import Chart, parts
 from i18n import has, t
 from tests.content.conftest import make_filters
@@ -72,3 +72,25 @@ def test_export_header_says_what_where_when_and_source(store_key, lang: str) -> 
     assert rows[t("export.notice", lang)] == t("common.demo_notice", lang)
     assert plain("<b>A</b><br><sup>B</sup>") == "A — B"
     assert has("export.columns.value", lang)
+
+
+def test_table_export_gives_codes_beside_names_instead_of_profile_links() -> None:
+    frame = pd.DataFrame(
+        {
+            "Hạng": [1, 2],
+            "Tên": ["Hải Phòng", "Điện Biên"],
+            "profile": [
+                "profile?lang=vi&year=2024&geo=34&unit=VN&focus=P34-31",
+                "profile?lang=vi&focus=P34-11",
+            ],
+            "Chỉ số (%)": [87.63, 87.2],
+        }
+    )
+    out = table_export(frame, {"profile": "Mở hồ sơ"}, "vi")
+    assert list(out.columns) == ["Hạng", "Tên", t("export.columns.unit_id", "vi"), "Chỉ số (%)"]
+    assert out.iloc[:, 2].tolist() == ["P34-31", "P34-11"]
+    assert list(table_export(frame.drop(columns="profile"), {}, "vi").columns) == [
+        "Hạng",
+        "Tên",
+        "Chỉ số (%)",
+    ]

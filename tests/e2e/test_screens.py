@@ -11,11 +11,12 @@ new images before committing them.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, BrowserContext
 
 from i18n import t
 from tests.e2e import screens
@@ -43,13 +44,25 @@ class Visit:
 
 
 _VISITS: dict[tuple[str, str], Visit] = {}
+_CONTEXTS: dict[str, BrowserContext] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_contexts() -> Iterator[None]:
+    yield
+    for context in _CONTEXTS.values():
+        context.close()
+    _CONTEXTS.clear()
 
 
 def visit(browser: Browser, app_server: str, case: str, page_name: str) -> Visit:
-    """Open a page once for a case (cached for the module's tests)."""
+    """Open a page once for a case (cached for the module's tests). The pages of a case share one browser
+    context, as one user's tabs do (the app's scripts are loaded once, not for every page)."""
     if (case, page_name) not in _VISITS:
         lang, query = CASES[case]
-        context = browser.new_context(viewport=VIEWPORT, locale=LOCALE)
+        if case not in _CONTEXTS:
+            _CONTEXTS[case] = browser.new_context(viewport=VIEWPORT, locale=LOCALE)
+        context = _CONTEXTS[case]
         page = context.new_page()
         record_problems(context, page)
         try:
@@ -63,7 +76,7 @@ def visit(browser: Browser, app_server: str, case: str, page_name: str) -> Visit
                 list(page.external_requests), title,
             )  # fmt: skip
         finally:
-            context.close()
+            page.close()
     return _VISITS[(case, page_name)]
 
 

@@ -16,11 +16,14 @@ PAGE = "views/dimensions.py"
 QUERY = {"year": "2024", "geo": "63", "unit": "P63-01"}
 # each export builds a new XLSX file (with its creation time), served under a content-hash URL
 _XLSX_URL = re.compile(r"/mock/media/[0-9a-f]+\.xlsx")
+# a download made on click is registered under a fresh random id on every run
+_DEFERRED_ID = re.compile(r'deferred_file_id: "[0-9a-f]+"')
 
 
 def snapshot(app: AppTest) -> tuple[list[tuple[str, str]], dict, dict]:
     """Every element (type and protobuf), the user-visible session state and the query string."""
-    elements = [(type(node).__name__, _XLSX_URL.sub("<xlsx>", str(node.proto))) for node in app._tree
+    elements = [(type(node).__name__, _DEFERRED_ID.sub("<deferred>", _XLSX_URL.sub("<xlsx>", str(node.proto))))
+                for node in app._tree
                 if getattr(node, "proto", None) is not None]  # fmt: skip
     state = dict(app.session_state.to_dict())
     if SHOWN_KEY in state:  # the content object on screen: compared by its JSON (it holds DataFrames)
