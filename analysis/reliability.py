@@ -7,10 +7,9 @@
     caution      CAUTION_HALF_WIDTH < h <= UNRELIABLE_HALF_WIDTH: read with care
     reliable     h <= CAUTION_HALF_WIDTH
 
-The thresholds follow common practice of statistical offices for survey percentages (e.g. a relative
-margin of error above about 10-15% of a proportion near 85% is "use with caution"; an interval wider
-than ±10 points cannot tell a good province from a poor one on the SIPAS scale, where 80% of provinces
-sit within 10 points of each other).
+The thresholds are a stated convention of this dashboard (not a SIPAS rule; shown on the Methodology page):
+an interval wider than ±10 points is wider than the whole range of the provinces' results in a wave (about
+12–14 points), so it cannot place the unit among them; between ±5 and ±10 it places it only roughly.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from itertools import combinations
 import pandas as pd
 
 from analysis.change import difference, difference_ci
+from analysis.reliability import LEVELS as RELIABILITY_LEVELS
 from charts.compare import compare_bars
 from content import common, source, units
 from content.filters import NATIONAL, Filters
@@ -147,11 +148,10 @@ def _unreliable_note(parts: pd.DataFrame, lang: str) -> Note | None:
 
 def _pair_reliability(row: dict, lang: str) -> str:
     """The reliability of a pair in words: 'reliable' when both figures are, else the weaker flag and whose."""
-    order = ("reliable", "caution", "unreliable", "suppressed")
     a, b = row["reliability_a"], row["reliability_b"]
     if a == b == "reliable":
         return t("reliability.short_reliable", lang)
-    worst = max(a, b, key=order.index)
+    worst = max(a, b, key=RELIABILITY_LEVELS.index)
     side = "A, B" if a == b else ("A" if a == worst else "B")
     return t("compare.pair_reliability", lang, flag=t(f"reliability.short_{worst}", lang), side=side)
 

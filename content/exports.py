@@ -79,11 +79,12 @@ _FOCUS = re.compile(r"[?&]focus=([^&]+)")
 
 def table_export(frame: pd.DataFrame, links: dict[str, str], lang: str) -> pd.DataFrame:
     """A shown table as a file holds it: the profile-link column (relative URLs, useless in a file) becomes
-    the unit's code (`focus=` of the link) beside its name; other columns as shown."""
+    the unit's code (`focus=` of the link) in its place, beside the name; other columns as shown."""
     out = frame.copy()
     if "profile" in links and "profile" in out.columns:
+        position = list(out.columns).index("profile")
         codes = out.pop("profile").map(lambda url: m.group(1) if (m := _FOCUS.search(str(url))) else None)
-        out.insert(min(2, len(out.columns)), t("export.columns.unit_id", lang), codes)
+        out.insert(position, t("export.columns.unit_id", lang), codes)
     return out
 
 

@@ -384,8 +384,9 @@ def _history(
     subtitle = t("profile.history_subtitle", lang)
     figure = component_history(frame, t("profile.history_chart_title", lang, unit=name), subtitle,
                                t("common.index_pct", lang), series_names, breaks, lang)  # fmt: skip
+    # the data behind the chart names its series (the unit, the nation, the successor), never by code
     data = frame[["series", "holder", "year", "index_code", "index_name", "value", "ci_low", "ci_high", "n",
-                  "flags"]]  # fmt: skip
+                  "flags"]].assign(series=frame["series"].map(series_names))  # fmt: skip
     out.history_chart = common.chart("profile-history-chart", figure, data,
                                      common.n_caption(filters, None), filters)  # fmt: skip
 

@@ -107,28 +107,31 @@ def styled_frame(frame: pd.DataFrame, lang: str, uuid: str = "table") -> tuple[o
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _file(
-    data: pd.DataFrame, head: tuple[tuple[str, str], ...], kind: str, lang: str, chart: bool = False
-) -> bytes:
+    data: pd.DataFrame, head: tuple[tuple[str, str], ...], kind: str, lang: str, chart: bool = False,
+    links: tuple[str, ...] = (),
+) -> bytes:  # fmt: skip
     """A CSV or XLSX file, cached by content across reruns and sessions; a chart's data is first put in the
-    reader's terms (`content.exports.export_frame`)."""
+    reader's terms (`content.exports.export_frame`), a table's profile links become unit codes
+    (`content.exports.table_export`)."""
     block = list(head)
-    data = export_frame(data, lang) if chart else data
+    data = export_frame(data, lang) if chart else table_export(data, dict.fromkeys(links, ""), lang)
     return csv_bytes(data, block, lang) if kind == "csv" else xlsx_bytes(data, header=block)
 
 
 def _downloads(
-    data: pd.DataFrame, head: list[tuple[str, str]], stem: str, key: str, lang: str, chart: bool = False
-) -> None:
+    data: pd.DataFrame, head: list[tuple[str, str]], stem: str, key: str, lang: str, chart: bool = False,
+    links: tuple[str, ...] = (),
+) -> None:  # fmt: skip
     """CSV and XLSX buttons side by side; each file is made only when its button is clicked (a callable
     `data`), so a page with many tables and charts does not build files nobody asked for."""
     block = tuple(head)
     with st.container(horizontal=True):
         st.download_button(
-            t("common.download_csv", lang), partial(_file, data, block, "csv", lang, chart), file_name=f"{stem}.csv",
-            mime="text/csv", key=f"{key}-csv", on_click="ignore",
+            t("common.download_csv", lang), partial(_file, data, block, "csv", lang, chart, links),
+            file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv", on_click="ignore",
         )  # fmt: skip
         st.download_button(
-            t("common.download_xlsx", lang), partial(_file, data, block, "xlsx", lang, chart),
+            t("common.download_xlsx", lang), partial(_file, data, block, "xlsx", lang, chart, links),
             file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}-xlsx", on_click="ignore",
         )  # fmt: skip
 
@@ -151,12 +154,11 @@ def table(item: Table | None, container: object = st, lang: str = "vi", download
     container.dataframe(styler, hide_index=True, key=item.key, column_config=config or None)
     if download and len(item.frame):
         filters = current()
-        data = table_export(item.frame, item.links, lang)
         head = export_header(db_key(), filters, item.title or t("export.download", lang))
         stem = f"sipas-{item.key}-{filters.year}-{filters.unit_id}".lower()
         with container.popover(t("export.download", lang), icon=":material/download:", help=None):
             st.caption(t("export.download_help", lang))
-            _downloads(data, head, stem, item.key, lang)
+            _downloads(item.frame, head, stem, item.key, lang, links=tuple(item.links))
 
 
 def chart(item: Chart | None, lang: str) -> object:

@@ -36,7 +36,8 @@ if KEY in st.session_state:
 else:
     default = list(choices.default)
 chosen = st.multiselect(t("compare.choose", lang), list(choices.units), default=default,
-                        max_selections=choices.max_units, format_func=choices.label, key=KEY)  # fmt: skip
+                        max_selections=choices.max_units, format_func=choices.label, key=KEY,
+                        placeholder=t("compare.choose_placeholder", lang))  # fmt: skip
 view = load(page.build, filters, chosen=tuple(chosen))
 with top:
     ui.header(view.header)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from content import compare, dimensions, drivers, overview, trends
+from content import compare, dimensions, drivers, overview, profile, trends
 from content import map as map_page
 from content.exports import DROPPED, export_frame, export_header, plain, table_export
 from content.model import Chart, parts
 from i18n import has, t
 from tests.content.conftest import make_filters
 
-PAGES = (overview, map_page, trends, dimensions, compare, drivers)
+PAGES = (overview, map_page, trends, dimensions, profile, compare, drivers)
 
 
 def test_every_chart_column_has_a_name_in_both_languages(store_key) -> None:

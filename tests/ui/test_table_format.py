@@ -38,3 +38,15 @@ def test_vietnamese_numbers_years_and_gaps() -> None:
 def test_english_numbers() -> None:
     html = styled_frame(_frame(), "en", "t")[0].to_html()
     assert "87.11" in html and "36,522" in html
+
+
+def test_table_file_gives_codes_instead_of_profile_links_and_a_header_block() -> None:
+    from ui.components import _file  # the file a table's download button makes when clicked
+
+    frame = pd.DataFrame(
+        {"Tên": ["Hà Nội"], "profile": ["profile?lang=vi&focus=P34-01"], "Chỉ số (%)": [87.11]}
+    )
+    text = _file(frame, (("Năm khảo sát", "2025"),), "csv", "vi", False, ("profile",)).decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.split(";") == ["Tên", "Mã đơn vị", "Chỉ số (%)", "Năm khảo sát"]
+    assert row.split(";") == ["Hà Nội", "P34-01", "87,11", "2025"]
