@@ -4,16 +4,17 @@ tables are shown in the format of the chosen language (vi: 84,50 and 36.525), li
 
 from __future__ import annotations
 
-import math
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from content.cells import column_formatter
 from content.exports import export_frame, export_header, table_export
 from content.model import Chart, Metric, Note, PageHeader, Table
-from i18n import fmt_number, t
+from i18n import t
 from i18n.plotly_locale import plotly_locale
+from ui.briefing import image_buttons
 from ui.data_access import db_key
 from ui.downloads import csv_bytes, xlsx_bytes
 from ui.state import current
@@ -61,26 +62,6 @@ def metrics(items: list[Metric]) -> None:
         column.metric(item.label, item.text, item.delta, delta_color="off", delta_arrow="off")
 
 
-def _is_year(series: pd.Series) -> bool:
-    """Whole numbers that are years (shown without a thousands separator)."""
-    values = series.dropna()
-    return len(values) > 0 and bool(values.between(1900, 2100).all())
-
-
-def _formatter(series: pd.Series, lang: str) -> object | None:
-    """How a numeric column is shown in `lang`: whole numbers with thousands separators (years plain),
-    other numbers with 2 decimals; None for text columns."""
-    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-        return None
-    values = series.dropna()
-    whole = pd.api.types.is_integer_dtype(series) or bool((values == values.round(0)).all() and len(values))
-    if whole and _is_year(series):
-        return lambda v: "–" if pd.isna(v) else str(int(v))
-    decimals = 0 if pd.api.types.is_integer_dtype(series) else 2
-    return lambda v: "–" if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else (
-        fmt_number(float(v), lang, decimals))  # fmt: skip
-
-
 def styled_frame(frame: pd.DataFrame, lang: str, uuid: str = "table") -> tuple[object, dict]:
     """The frame as shown: a pandas Styler with the frame's numbers in the language's format (values stay
     sortable) and its uuid fixed (the table's key, so a run gives the same element every time), plus column
@@ -90,7 +71,7 @@ def styled_frame(frame: pd.DataFrame, lang: str, uuid: str = "table") -> tuple[o
     config: dict = {}
     formats = {}
     for column in frame.columns:
-        formatter = _formatter(frame[column], lang)
+        formatter = column_formatter(frame[column], lang)
         if formatter is None:
             if frame[column].isna().any():
                 shown[column] = (
@@ -182,4 +163,5 @@ def chart(item: Chart | None, lang: str) -> object:
     title = str(item.figure.layout.title.text or "")
     head = export_header(db_key(), current(), title, item.caption)
     _downloads(item.data, head, item.file_stem, item.key, lang, chart=True)
+    image_buttons(item, current())
     return event

@@ -6,6 +6,7 @@ import streamlit as st
 
 from content import overview as page
 from ui import components as ui
+from ui.briefing import pack_button
 from ui.page_content import load
 from ui.state import current
 
@@ -14,6 +15,8 @@ lang = filters.lang
 view = load(page.build, filters)
 ui.header(view.header)
 st.subheader(view.heading)
+if view.headline is not None:
+    pack_button(filters, "overview")
 ui.note(view.no_data)
 ui.metrics(view.metrics)
 ui.notes(view.verdict)
