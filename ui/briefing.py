@@ -6,14 +6,16 @@ the fonts the controls say how to install them (plotly's own camera button still
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache, partial
 
 import streamlit as st
 
 from briefing import build, images
 from briefing.pack import stamp_for
-from content.filters import Filters
+from content.filters import NATIONAL, Filters
 from content.model import Chart
+from content.units import province_ids
 from i18n import fmt_number, t
 from ui.data_access import db_key
 
@@ -33,8 +35,14 @@ def _size(n: int, lang: str) -> str:
     )
 
 
-def pack_button(filters: Filters, place: str) -> None:
-    """The 'briefing pack' menu: format, build (with progress), download. `place` keys its widgets."""
+def pack_button(filters: Filters, place: str, unit_id: str | None = None) -> None:
+    """The 'briefing pack' menu: format, build (with progress), download. `place` keys its widgets; a
+    profile passes the unit it shows (`unit_id`): packs exist for the nation and the provinces of the
+    filters' geography, so a district's profile offers none."""
+    if unit_id is not None and unit_id != filters.unit_id:
+        if unit_id != NATIONAL and unit_id not in province_ids(db_key(), filters.geo):
+            return
+        filters = replace(filters, unit_id=unit_id)
     lang = filters.lang
     with st.popover(
         t("briefing.button", lang), icon=":material/slideshow:", help=t("briefing.button_help", lang)

@@ -95,7 +95,10 @@ def _file(
     reader's terms (`content.exports.export_frame`), a table's profile links become unit codes
     (`content.exports.table_export`)."""
     block = list(head)
-    data = export_frame(data, lang) if chart else table_export(data, dict.fromkeys(links, ""), lang)
+    if chart:  # every row says where it comes from: the header block's source when the data has no flags
+        data = export_frame(data, lang, source=dict(block).get(t("export.source", lang)))
+    else:
+        data = table_export(data, dict.fromkeys(links, ""), lang)
     return csv_bytes(data, block, lang) if kind == "csv" else xlsx_bytes(data, header=block)
 
 

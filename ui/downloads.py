@@ -1,11 +1,14 @@
 """File writers for downloads: CSV whose cells cannot run as spreadsheet formulas, and XLSX with a header
-block. What goes into them (translated headers, rounding, the header rows) is `content.exports`.
+block. What goes into them (translated headers, rounding, the header rows, number formats) is
+`content.exports`.
 
     CSV   one row per data row; the header block as constant columns on the right (so the file stays one
           rectangular table); Vietnamese files use ';' between fields and a decimal comma (what Excel
           expects in a Vietnamese locale), English ',' and a decimal point; UTF-8 with BOM
-    XLSX  the header block (label | text) above the table, a blank row, then the table with a bold header;
-          numbers stay numbers (2 decimals shown; whole numbers with thousands separators)
+    XLSX  the header block (label | text) above the table, a blank row, then the table: bold header row with
+          the panes frozen under it and a filter on it; numbers stay numbers with a format per column
+          (`content.exports.number_format`: percentages and intervals '0.00', counts '#,##0', years '0',
+          p-values '0.000'); column widths fitted to the header and the values shown (at most 60 characters)
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ import io
 
 import pandas as pd
 
+from content.exports import number_format
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 Header = list[tuple[str, str]]
+MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths in characters
 
 
 def neutralise_formula(value: object) -> object:
@@ -45,31 +51,53 @@ def csv_bytes(frame: pd.DataFrame, header: Header | None = None, lang: str = "en
     return safe_frame(out).to_csv(index=False, sep=sep, decimal=decimal).encode("utf-8-sig")
 
 
+def shown(value: object, fmt: str | None) -> str:
+    """A cell as a spreadsheet shows it with `fmt` (for column widths): 36522 with '#,##0' -> '36,522'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if fmt is None or isinstance(value, str):
+        return str(value)
+    if fmt == "#,##0":
+        return f"{float(value):,.0f}"
+    decimals = len(fmt.split(".", 1)[1]) if "." in fmt else 0
+    return f"{float(value):.{decimals}f}"
+
+
+def column_width(label: str, series: pd.Series, fmt: str | None) -> int:
+    """Width in characters that shows the header and the longest value: longest + 2, within 8–60."""
+    longest = max([len(label), *(len(shown(v, fmt)) for v in series.tolist())])
+    return max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
+
+
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data", header: Header | None = None) -> bytes:
-    """XLSX workbook with one sheet: the header block, then the table; text cells neutralised as for CSV."""
+    """XLSX workbook with one sheet: the header block, then the table with a number format per numeric
+    column, fitted widths, a bold frozen header row; text cells neutralised as for CSV."""
     from openpyxl.styles import Font  # openpyxl is imported by pandas' writer anyway
+    from openpyxl.utils import get_column_letter
 
     block = header or []
-    start = len(block) + 1 if block else 0
+    start = len(block) + 1 if block else 0  # 0-based row of the table's header row
+    head_row, first, last = start + 1, start + 2, start + 1 + len(frame)  # 1-based rows in the sheet
     data = safe_frame(frame)
+    name = sheet[:31]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        data.to_excel(writer, sheet_name=sheet[:31], index=False, startrow=start)
-        book = writer.sheets[sheet[:31]]
+        data.to_excel(writer, sheet_name=name, index=False, startrow=start)
+        book = writer.sheets[name]
         for row, (label, text) in enumerate(block, start=1):
             book.cell(row=row, column=1, value=neutralise_formula(label)).font = Font(bold=True)
             book.cell(row=row, column=2, value=neutralise_formula(text))
-        for col, name in enumerate(data.columns, start=1):
-            series = data[name]
-            if pd.api.types.is_float_dtype(series):
-                fmt = "0.00"
-            elif pd.api.types.is_integer_dtype(series) and not series.between(1900, 2100).all():
-                fmt = "#,##0"
-            else:
-                continue
-            for row in range(start + 2, start + 2 + len(data)):
-                book.cell(row=row, column=col).number_format = fmt
-            book.column_dimensions[book.cell(row=start + 1, column=col).column_letter].width = max(
-                10, min(60, len(str(name)) + 2)
-            )
+        for col, (label, original) in enumerate(zip(data.columns, frame.columns, strict=True), start=1):
+            book.cell(row=head_row, column=col).font = Font(bold=True)
+            fmt = number_format(str(original), frame[original])
+            if fmt is not None:
+                for row in range(first, last + 1):
+                    book.cell(row=row, column=col).number_format = fmt
+            width = column_width(str(label), data[label], fmt)
+            if col == 1 and block:  # the header block's labels sit in the first column
+                width = max(width, min(MAX_WIDTH, max(len(str(lab)) for lab, _ in block) + 2))
+            book.column_dimensions[get_column_letter(col)].width = width
+        book.freeze_panes = book.cell(row=first, column=1)
+        if len(frame.columns):
+            book.auto_filter.ref = f"A{head_row}:{get_column_letter(len(frame.columns))}{max(last, head_row)}"
     return buffer.getvalue()

@@ -6,15 +6,11 @@ sidebar."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from content import cache
 from content import profile as page
-from content.filters import NATIONAL
 from content.model import Link
-from content.units import province_ids
 from i18n import t
 from ui import components as ui
 from ui.briefing import pack_button
@@ -48,8 +44,7 @@ with top:
         with column:
             link(crumb)
     st.subheader(view.heading)
-    if view.unit_id == NATIONAL or view.unit_id in province_ids(db_key(), filters.geo):
-        pack_button(replace(filters, unit_id=view.unit_id), "profile")
+    pack_button(filters, "profile", unit_id=view.unit_id)
     ui.note(view.reliability)
     ui.note(view.abolished)
     ui.notes(view.notes)

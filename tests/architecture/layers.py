@@ -23,7 +23,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "ingest": frozenset({"i18n", "reference", "store", "analysis"}),
     "demo": frozenset({"i18n", "reference", "store", "analysis"}),
     "content": frozenset({"i18n", "reference", "store", "analysis", "charts", "geo"}),
-    "ui": frozenset({"i18n", "reference", "store", "ingest", "content"}),
+    "briefing": frozenset({"i18n", "content"}),  # renders content objects to files; no Streamlit
+    "ui": frozenset({"i18n", "reference", "store", "ingest", "content", "briefing"}),
     "views": frozenset({"i18n", "content", "ui"}),
     "app": frozenset({"i18n", "store", "content", "ui"}),
 }
