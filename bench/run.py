@@ -1,7 +1,9 @@
 """`make bench`: the performance benchmark at the demo scale and at 1,000,000 respondents per wave × 9 waves.
 
-Writes `bench/results.json` (keyed by scale) and prints a table. Not part of `make test`.
-Usage: python -m bench.run [--scales demo,large] [--per-wave 1000000] [--no-browser] [--work DIR]
+Writes `bench/results.json` (keyed by scale) and prints a table. Not part of `make test`. Briefing packs
+(`bench/briefing.py`: one pack cold and warm, a batch of 6 provinces) are measured at the demo scale only.
+Usage: python -m bench.run [--scales demo,large] [--per-wave 1000000] [--no-browser] [--no-briefing]
+                           [--work DIR]
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from bench import datasets, workloads
+from bench import briefing, datasets, workloads
 from bench.pandas_baseline import PandasBaseline
 
 HERE = Path(__file__).resolve().parent
@@ -138,6 +140,11 @@ def run_scale(scale: str, db: Path, work: Path, args: argparse.Namespace, save) 
     result["import"] = import_throughput(db, work, args.csv_rows, args.xlsx_rows)
     print(f"[{scale}] import done", flush=True)
     save(result)
+    if scale == "demo" and not args.no_briefing:  # 75–100 s; left out at the large scale to stay in 20 min
+        result["briefing"] = briefing.measure_briefing(db, work)
+        failed = result["briefing"].get("error")
+        print(f"[{scale}] briefing " + (f"failed: {failed}" if failed else "done"), flush=True)
+        save(result)
     result["bench_process_peak_rss_mb"] = round(_rss_mb())
     if not args.no_browser:
         from bench.browser import measure_browser
@@ -192,6 +199,14 @@ def table(results: dict) -> str:
     )
     row("10 sessions: page p50 / p95 (ms), errors",
         lambda r: f"{r['browser']['page_p50_ms']:,.0f} / {r['browser']['page_p95_ms']:,.0f}, {r['browser']['errors']}")  # fmt: skip
+    row("briefing pack, cold: first of the process (s)",
+        lambda r: f"{r['briefing']['cold']['seconds']:.1f} ({r['briefing']['cold']['format'].upper()}, kaleido start included)")  # fmt: skip
+    for fmt in ("pptx", "pdf"):
+        row(f"briefing pack {fmt.upper()}, warm: median / max (s)",
+            lambda r, f=fmt: f"{r['briefing'][f]['median_s']:.1f} / {r['briefing'][f]['max_s']:.1f} ({r['briefing'][f]['n']} packs)")  # fmt: skip
+    row("briefing batch, warm: packs/min",
+        lambda r: f"{r['briefing']['batch']['packs_per_minute']:.1f} ({r['briefing']['batch']['built']} "
+                  f"{r['briefing']['batch']['format'].upper()} packs of {r['briefing']['batch']['year']})")  # fmt: skip
     row("app server peak RSS (MB)", lambda r: f"{r['browser']['peak_rss_mb']:,.0f}")
     row("benchmark process peak RSS (MB)", lambda r: f"{r['bench_process_peak_rss_mb']:,}")
     row("database file (MB)", lambda r: f"{r['db_mb']:,}")
@@ -207,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv-rows", type=int, default=100_000)
     parser.add_argument("--xlsx-rows", type=int, default=10_000)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-briefing", action="store_true", help="skip the briefing packs (demo scale)")
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions")
     parser.add_argument("--reuse", action="store_true", help="reuse databases built by an earlier run")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
