@@ -25,7 +25,7 @@ help:
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  sort imports and format the code with ruff"
 	@echo "make clean   remove data/sipas.duckdb and caches"
-	@echo "make bench   performance benchmark: demo and 9 million respondents (~20 min; bench/results.json)"
+	@echo "make bench   performance benchmark: demo and 9 million respondents (~21 min; bench/results.json)"
 
 venv: $(STAMP)
 

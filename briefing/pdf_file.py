@@ -160,7 +160,7 @@ def _footer(canvas: Canvas, pack: Pack, page: int, pages: int) -> None:
     canvas.setFont(REGULAR, 9 * SCALE)
     canvas.setFillColor(_rgb(layout.GREY))
     canvas.drawRightString(x + width, y + 10, t("briefing.page", pack.lang, page=page, pages=pages))
-    if pack.demo:
+    if pack.demo and page > 1:  # the title page shows the full demo notice instead
         _place(canvas, [Paragraph(_escape(pack.demo), _style(9 * SCALE, layout.WARN, bold=True))],
                layout.Box(layout.MARGIN, layout.footer_top(layout.A4_HEIGHT) - 0.35, 9.8, 0.3))  # fmt: skip
 

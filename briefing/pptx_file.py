@@ -122,15 +122,12 @@ def _tables(slide, tables: list[Table], box: layout.Box, lang: str) -> None:  # 
         top += row_height * (len(cells) + 1) + 0.25
 
 
-def _chrome(slide, pack: Pack, title: str, page: int, pages: int) -> None:  # noqa: ANN001
-    head = _frame(slide, layout.Box(layout.MARGIN, layout.TITLE_TOP, layout.WIDTH - 2 * layout.MARGIN,
-                                    layout.TITLE_HEIGHT))  # fmt: skip
-    _write(head.paragraphs[0], (text.Run(title),), 26, layout.INK, bold=True)
-    foot = _frame(slide, layout.Box(layout.MARGIN, layout.footer_top(layout.HEIGHT), 9.8, 0.35))
+def _footer(slide, pack: Pack, page: int, pages: int) -> None:  # noqa: ANN001
+    """Source and date, page k/N, and the demo stamp above them when the data are generated."""
+    bottom = layout.footer_top(layout.HEIGHT)
+    foot = _frame(slide, layout.Box(layout.MARGIN, bottom, 9.8, 0.35))
     _write(foot.paragraphs[0], (text.Run(pack.footer),), 9, layout.GREY)
-    number = _frame(
-        slide, layout.Box(layout.WIDTH - layout.MARGIN - 2.0, layout.footer_top(layout.HEIGHT), 2.0, 0.35)
-    )
+    number = _frame(slide, layout.Box(layout.WIDTH - layout.MARGIN - 2.0, bottom, 2.0, 0.35))
     _write(
         number.paragraphs[0],
         (text.Run(t("briefing.page", pack.lang, page=page, pages=pages)),),
@@ -138,9 +135,16 @@ def _chrome(slide, pack: Pack, title: str, page: int, pages: int) -> None:  # no
         layout.GREY,
     )
     number.paragraphs[0].alignment = PP_ALIGN.RIGHT
-    if pack.demo:
-        stamp = _frame(slide, layout.Box(layout.MARGIN, layout.footer_top(layout.HEIGHT) - 0.35, 9.8, 0.3))
+    if pack.demo and page > 1:  # the title page shows the full demo notice instead
+        stamp = _frame(slide, layout.Box(layout.MARGIN, bottom - 0.35, 9.8, 0.3))
         _write(stamp.paragraphs[0], (text.Run(pack.demo),), 9, layout.WARN, bold=True)
+
+
+def _chrome(slide, pack: Pack, title: str, page: int, pages: int) -> None:  # noqa: ANN001
+    width = layout.WIDTH - 2 * layout.MARGIN
+    head = _frame(slide, layout.Box(layout.MARGIN, layout.TITLE_TOP, width, layout.TITLE_HEIGHT))
+    _write(head.paragraphs[0], (text.Run(title),), 26, layout.INK, bold=True)
+    _footer(slide, pack, page, pages)
 
 
 def _title_slide(deck, pack: Pack, pages: int) -> None:  # noqa: ANN001
@@ -150,22 +154,7 @@ def _title_slide(deck, pack: Pack, pages: int) -> None:  # noqa: ANN001
     _write(frame.add_paragraph(), (text.Run(pack.subtitle),), 20, layout.ACCENT)
     _write(frame.add_paragraph(), (text.Run(pack.made_on),), 14, layout.GREY)
     _notes(slide, pack.notices, layout.Box(1.0, 3.6, layout.WIDTH - 2.0, 2.6))
-    _chrome_footer_only(slide, pack, 1, pages)
-
-
-def _chrome_footer_only(slide, pack: Pack, page: int, pages: int) -> None:  # noqa: ANN001
-    foot = _frame(slide, layout.Box(layout.MARGIN, layout.footer_top(layout.HEIGHT), 9.8, 0.35))
-    _write(foot.paragraphs[0], (text.Run(pack.footer),), 9, layout.GREY)
-    number = _frame(
-        slide, layout.Box(layout.WIDTH - layout.MARGIN - 2.0, layout.footer_top(layout.HEIGHT), 2.0, 0.35)
-    )
-    _write(
-        number.paragraphs[0],
-        (text.Run(t("briefing.page", pack.lang, page=page, pages=pages)),),
-        9,
-        layout.GREY,
-    )
-    number.paragraphs[0].alignment = PP_ALIGN.RIGHT
+    _footer(slide, pack, 1, pages)
 
 
 def _slide(
