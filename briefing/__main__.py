@@ -36,6 +36,13 @@ def _bar(done: int, total: int, width: int = 30) -> str:
     return "[" + "#" * filled + "." * (width - filled) + f"] {done}/{total}"
 
 
+def _ready(images) -> None:  # noqa: ANN001  (the module, imported late)
+    """Start the chart renderer (raises ExportUnavailable with the fix when this machine cannot draw)."""
+    problem = images.status()
+    if problem is not None:
+        raise problem
+
+
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line's options."""
     parser = argparse.ArgumentParser(prog="python -m briefing", description=__doc__.split("\n\n")[0])
@@ -62,15 +69,11 @@ def main(argv: list[str] | None = None) -> int:
 
     lang = args.lang
     _say(t("briefing.cli.acting", lang))
-    if not Path(os.environ.get("SIPAS_DB", "data/sipas.duckdb")).exists():
-        _say(f"{os.environ.get('SIPAS_DB', 'data/sipas.duckdb')}: no database / không có cơ sở dữ liệu")
+    key = source.current_key()  # (the resolved database file, its modification time)
+    if not Path(key[0]).exists():
+        _say(t("briefing.cli.no_database", "vi", path=key[0]))
+        _say(t("briefing.cli.no_database", "en", path=key[0]))
         return 2
-    key = source.current_key()
-    unavailable = images.status()
-    if unavailable is not None:
-        _say(unavailable.message_vi)
-        _say(unavailable.message_en)
-        return 3
     try:
         if args.all_provinces:
             out = Path(args.out)
@@ -84,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 _say(f"{_bar(done, total)} {outcome.unit}: {note}")
 
+            _ready(images)
             summary = batch.run(key, args.year, args.format, out, lang, args.geo, report)
             _say(t("briefing.cli.batch_done", lang, built=summary.count("built"), skipped=summary.count("skipped"),
                    failed=summary.count("failed"), seconds=f"{summary.seconds:.0f}", rate=f"{summary.rate:.1f}"))  # fmt: skip
@@ -94,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             if note:
                 _say(note)
         filters = selection.filters_for(key, lang, args.year, resolved.unit_id, args.geo)
+        _ready(images)
         began = time.perf_counter()
         last = [-1]
 

@@ -13,25 +13,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.errors import FontError
 from i18n import t
 
 FAMILY = "Noto Sans"
 FALLBACK = "DejaVu Sans"
 FIGURE_FONT = f"{FAMILY}, {FALLBACK}, sans-serif"  # named in every exported figure
 INSTALL = "sudo apt-get install fonts-noto-core fonts-dejavu-core"
-
-
-class FontError(RuntimeError):
-    """The fonts exports need are missing (message in Vietnamese and English)."""
-
-    def __init__(self, reason_vi: str, reason_en: str) -> None:
-        super().__init__(f"{reason_vi} / {reason_en}")
-        self.message_vi = reason_vi
-        self.message_en = reason_en
-
-    def message(self, lang: str) -> str:
-        """The reason in `lang`."""
-        return self.message_vi if lang == "vi" else self.message_en
 
 
 @dataclass(frozen=True)
@@ -59,31 +47,28 @@ def _error(key: str) -> FontError:
     return FontError(t(key, "vi", **values), t(key, "en", **values))
 
 
-def _file(style: str) -> Path | None:
-    listing = _fontconfig("fc-list", f":family={FAMILY}:style={style}:lang=vi", "file")
+def _listed(pattern: str) -> list[Path]:
+    """TrueType/OpenType files fontconfig lists for `pattern`, sorted."""
+    listing = _fontconfig("fc-list", pattern, "file")
     files = sorted(Path(line.split(":")[0].strip()) for line in listing.splitlines() if line.strip())
-    files = [f for f in files if f.suffix.lower() in (".ttf", ".otf") and f.exists()]
+    return [f for f in files if f.suffix.lower() in (".ttf", ".otf") and f.exists()]
+
+
+def _file(style: str) -> Path | None:
+    files = _listed(f":family={FAMILY}:style={style}:lang=vi")
     return files[0] if files else None
 
 
-def font_files() -> FontFiles:
-    """The family's regular, bold and italic files as fontconfig lists them with Vietnamese coverage;
-    FontError when fontconfig lists none (missing package, or an empty configuration)."""
+def check() -> FontFiles:
+    """The family's regular, bold and italic files as fontconfig lists them with Vietnamese coverage, asked
+    before anything is drawn; FontError when fontconfig lists none (missing package, empty configuration)."""
     regular = _file("Regular")
     if regular is None:
         raise _error("briefing.no_font")
-    bold = _file("Bold") or regular
-    italic = _file("Italic") or regular
-    return FontFiles(regular, bold, italic)
+    return FontFiles(regular, _file("Bold") or regular, _file("Italic") or regular)
 
 
 def fallback_file() -> Path | None:
     """DejaVu Sans (arrows and symbols Noto Sans lacks), or None."""
-    listing = _fontconfig("fc-list", f":family={FALLBACK}:style=Book", "file")
-    files = sorted(Path(line.split(":")[0].strip()) for line in listing.splitlines() if line.strip())
-    return next((f for f in files if f.suffix.lower() == ".ttf" and f.exists()), None)
-
-
-def check() -> FontFiles:
-    """`font_files()`, called before anything is rendered."""
-    return font_files()
+    files = _listed(f":family={FALLBACK}:style=Book")
+    return files[0] if files else None

@@ -23,6 +23,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from briefing import fonts
+from briefing.errors import ExportUnavailable, TextNotRendered
 from content.model import Chart
 from i18n import t
 
@@ -34,23 +35,6 @@ STAMP_FONT = 12
 STAMP_LINE = 17  # px per stamp line
 INSTALL = "sudo apt-get install chromium fonts-noto-core fonts-dejavu-core"
 _TIMEOUT = 90
-
-
-class ExportUnavailable(RuntimeError):
-    """Charts cannot be drawn on this machine (no Chromium, missing fonts); message in both languages."""
-
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} / {message_en}")
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    def message(self, lang: str) -> str:
-        """The reason and how to fix it, in `lang`."""
-        return self.message_vi if lang == "vi" else self.message_en
-
-
-class TextNotRendered(ExportUnavailable):
-    """An image came out without the text it should show (fonts not found by the browser)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +61,10 @@ def _unavailable(key: str, **values: object) -> ExportUnavailable:
     return ExportUnavailable(t(key, "vi", **values), t(key, "en", **values))
 
 
+def _no_text() -> TextNotRendered:
+    return TextNotRendered(*(t("briefing.text_not_rendered", lang, install=INSTALL) for lang in ("vi", "en")))
+
+
 _lock = threading.Lock()
 _state: dict[str, object] = {}
 
@@ -85,13 +73,10 @@ def _start() -> None:
     """Start the warm kaleido server once per process (fonts checked, a probe image must show text)."""
     if _state.get("ready"):
         return
+    problem = preflight()
+    if problem is not None:
+        raise problem
     browser = chromium_path()
-    if browser is None:
-        raise _unavailable("briefing.no_chromium", path=os.environ.get("CHROMIUM_PATH", "chromium"))
-    try:
-        fonts.check()
-    except fonts.FontError as error:
-        raise ExportUnavailable(error.message_vi, error.message_en) from error
     os.environ["BROWSER_PATH"] = str(browser)  # choreographer (kaleido's browser driver) reads it
     import kaleido  # noqa: PLC0415  (imported on first use: the app starts without it)
 
@@ -102,9 +87,7 @@ def _start() -> None:
                               "xaxis": {"visible": False}, "yaxis": {"visible": False}})  # fmt: skip
     image = _render(probe, "png", 320, 120, 1)
     if not has_ink(image, (0, 0, 320, 60)):
-        raise TextNotRendered(
-            *(t("briefing.text_not_rendered", lang, install=INSTALL) for lang in ("vi", "en"))
-        )
+        raise _no_text()
     _state["ready"] = True
 
 
@@ -121,8 +104,8 @@ def preflight() -> ExportUnavailable | None:
         return _unavailable("briefing.no_chromium", path=os.environ.get("CHROMIUM_PATH", "chromium"))
     try:
         fonts.check()
-    except fonts.FontError as error:
-        return ExportUnavailable(error.message_vi, error.message_en)
+    except ExportUnavailable as error:
+        return error
     return None
 
 
@@ -210,7 +193,5 @@ def export(chart: Chart, fmt: str, stamp: Stamp, width: int = WIDTH) -> bytes:
         _start()
         data = _render(figure, fmt, width, height, scale)
     if fmt == "png" and not has_ink(data, (0, 0, int(width * scale * 0.6), int(60 * scale))):
-        raise TextNotRendered(
-            *(t("briefing.text_not_rendered", lang, install=INSTALL) for lang in ("vi", "en"))
-        )
+        raise _no_text()
     return data

@@ -4,8 +4,8 @@
 and Methodology objects the pages show for the same filters and lays their parts out as slides:
 
 1. title: unit, year, date, and the page notices (demo data, re-aggregation, the 2022 change);
-2. key results: the Overview's index, interval and n, the gap to the 80% target (value − 80 of the same
-   estimate), the change verdict, the rank with its interval and the published figure with its source;
+2. key results: the Overview's cards (index, interval, n, gap to the 80% target), the change verdict,
+   the rank with its interval and the published figure with its source;
 3. the trend with both breaks marked (Trends); 4. the map with the unit outlined (Map);
 5. elements against the nation and the leading province (Profile; the Overview's elements for the nation);
 6. strongest and weakest criteria (Overview tables); 7. the key-driver matrix, then its advice (Drivers);
@@ -31,7 +31,7 @@ from content import trends as trends_page
 from content.filters import Filters
 from content.model import Chart, Metric, Note, Table
 from content.source import StoreKey
-from i18n import fmt_signed, t
+from i18n import t
 
 Progress = Callable[[float, str], None]
 
@@ -84,11 +84,6 @@ def stamp_for(key: StoreKey, filters: Filters) -> Stamp:
 def _headline(overview: overview_page.OverviewContent, lang: str) -> Slide:
     slide = Slide("headline", t("briefing.slide_headline", lang))
     slide.metrics = list(overview.metrics)
-    if overview.headline is not None and overview.headline.value is not None:
-        gap = fmt_signed(float(overview.headline.value) - overview_page.TARGET, lang)
-        slide.metrics.append(
-            Metric(t("briefing.target_gap", lang), t("briefing.target_gap_value", lang, gap=gap))
-        )
     slide.lines = [*overview.verdict, *([overview.rank] if overview.rank else []), *overview.published]
     if overview.no_data is not None:
         slide.lines.insert(0, overview.no_data)
@@ -164,6 +159,9 @@ def build(
         Slide("summary", overview.summary_title or t("briefing.slide_summary", lang), lines=summary)
     )
     slides.append(_method(key, filters, overview))
+    for slide in slides:  # a section without figures for these filters says so instead of staying blank
+        if not (slide.metrics or slide.lines or slide.chart or slide.tables):
+            slide.lines = [Note("caption", t("briefing.empty", lang))]
     return Pack(
         lang=lang,
         year=filters.year,

@@ -169,18 +169,11 @@ def _slide(
         _notes(out, slide.lines, places["lines"])
     if "tables" in places:
         _tables(out, slide.tables, places["tables"], pack.lang)
-    if "chart" in places and slide.chart is not None:
-        if slide.chart.key in images:
-            data, width, height = images[slide.chart.key]
-            box = layout.fit(width, height, places["chart"])
-            out.shapes.add_picture(io.BytesIO(data), Inches(box.left), Inches(box.top), Inches(box.width),
-                                   Inches(box.height))  # fmt: skip
-    elif slide.chart is None and not places:
-        _notes(
-            out,
-            [Note("caption", t("briefing.no_chart", pack.lang))],
-            layout.Box(layout.MARGIN, layout.BODY_TOP, 12, 1),
-        )
+    if "chart" in places and slide.chart is not None and slide.chart.key in images:
+        data, width, height = images[slide.chart.key]
+        box = layout.fit(width, height, places["chart"])
+        out.shapes.add_picture(io.BytesIO(data), Inches(box.left), Inches(box.top), Inches(box.width),
+                               Inches(box.height))  # fmt: skip
 
 
 def write(pack: Pack, images: dict[str, tuple[bytes, int, int]]) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 GEOGRAPHIES = ("63", "34")
@@ -55,3 +56,19 @@ class Filters:
     def unit_level(self) -> str:
         """Engine level of the chosen unit: 'national', or the filters' province level."""
         return "national" if self.is_nation else self.level
+
+
+def for_wave(lang: str, year: int, geo: str, unit_id: str, wave: Mapping[str, object]) -> Filters:
+    """The filters of a unit in a wave (`wave`: its geo_version, data_kind and methodology_id) shown on
+    geography `geo`: the province level of that geography, re-aggregated when a pre-2025 wave is shown on
+    the 34 provinces."""
+    return Filters(
+        lang=lang,
+        year=int(year),
+        geo=geo,
+        unit_id=unit_id,
+        level="province34" if geo == "34" else "province",
+        reaggregated=geo == "34" and wave["geo_version"] == "pre2025",
+        data_kind=str(wave["data_kind"]),
+        methodology_id=str(wave["methodology_id"]),
+    )

@@ -2,7 +2,7 @@
 
 Change versus the previous wave: the unit's own test (`analysis.change.year_over_year`, no multiplicity
 adjustment: one unit in view); d = v_t − v_{t−1}, se_d = √(se_t² + se_{t−1}²). Rank: among the provinces of
-the geography with its 95% simulation interval. Gap to target: value − 80.
+the geography with its 95% simulation interval. Gap to target: value − 80, with the interval (low − 80, high − 80).
 """
 
 from __future__ import annotations
@@ -94,6 +94,12 @@ def _headline(key: StoreKey, filters: Filters, headline: pd.DataFrame, out: Over
         Metric(t("overview.kpi_n", lang), fmt_number(row["n"], lang, 0),
                t("overview.kpi_n_eff", lang, n_eff=fmt_number(row["n_eff"], lang, 0))),
     ]  # fmt: skip
+    if pd.notna(row["value"]):  # gap g = value − 80, its interval the index's interval − 80
+        gap = Metric(t("overview.kpi_gap", lang),
+                     t("overview.kpi_gap_value", lang, gap=fmt_signed(row["value"] - TARGET, lang)),
+                     t("overview.kpi_gap_ci", lang, ci=fmt_ci(row["ci_low"] - TARGET, row["ci_high"] - TARGET, lang,
+                                                              worded=True)))  # fmt: skip
+        out.metrics.append(gap)
     ranks = source.ranks(key, filters.year, filters.level, "overall").set_index("unit_id")
     if (
         not filters.is_nation

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from content import source, units
-from content.filters import DEFAULT_GEO, GEOGRAPHIES, NATIONAL, Filters
+from content.filters import GEOGRAPHIES, NATIONAL, Filters, for_wave, geography_for
 from content.source import StoreKey
 from i18n import t
 from reference.units import UnitMatcher, fold
@@ -57,14 +57,11 @@ def wave(key: StoreKey, year: int) -> dict:
 
 
 def geography_of(key: StoreKey, year: int, geo: str | None = None) -> str:
-    """The geography a year is shown on: its own (63 before 1 July 2025, 34 after) unless `geo` = '34'
-    asks for a pre-2025 wave re-aggregated to the 34 provinces."""
-    own = DEFAULT_GEO[str(wave(key, year)["geo_version"])]
-    if own == "34" or geo is None:
-        return own
-    if geo not in GEOGRAPHIES:
+    """The geography a year is shown on, by the screen's rule (`content.filters.geography_for`): its own (63
+    before 1 July 2025, 34 after) unless `geo` = '34' asks for a pre-2025 wave re-aggregated."""
+    if geo is not None and geo not in GEOGRAPHIES:
         raise _error("selection.bad_geo", geo=geo)
-    return geo
+    return geography_for(str(wave(key, year)["geo_version"]), geo, None, explicit=geo is not None)
 
 
 def resolve_unit(key: StoreKey, text: str, year: int, geo: str | None = None) -> Resolved:
@@ -111,17 +108,7 @@ def resolve_unit(key: StoreKey, text: str, year: int, geo: str | None = None) ->
 
 def filters_for(key: StoreKey, lang: str, year: int, unit_id: str, geo: str | None = None) -> Filters:
     """The filters the sidebar would make for this language, year, unit (id) and geography."""
-    row = wave(key, year)
     geography = geography_of(key, year, geo)
     if unit_id != NATIONAL and unit_id not in units.province_ids(key, geography):
         raise _error("selection.not_province", unit=unit_id, year=year)
-    return Filters(
-        lang=lang,
-        year=int(year),
-        geo=geography,
-        unit_id=unit_id,
-        level="province34" if geography == "34" else "province",
-        reaggregated=geography == "34" and row["geo_version"] == "pre2025",
-        data_kind=str(row["data_kind"]),
-        methodology_id=str(row["methodology_id"]),
-    )
+    return for_wave(lang, year, geography, unit_id, wave(key, year))

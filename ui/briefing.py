@@ -77,10 +77,6 @@ def pack_button(filters: Filters, place: str, unit_id: str | None = None) -> Non
             )  # fmt: skip
 
 
-def _image(chart: Chart, fmt: str, filters: Filters) -> bytes:
-    return images.export(chart, fmt, stamp_for(db_key(), filters))
-
-
 def image_buttons(item: Chart, filters: Filters) -> None:
     """PNG (2×), SVG and PDF downloads of a chart, each drawn only when clicked, stamped with its context."""
     lang = filters.lang
@@ -88,10 +84,11 @@ def image_buttons(item: Chart, filters: Filters) -> None:
     if problem is not None:
         st.caption(t("briefing.unavailable", lang, reason=problem.message(lang)))
         return
+    stamp = stamp_for(db_key(), filters)  # computed now: the click runs outside this script run
     with st.container(horizontal=True):
         for fmt in images.FORMATS:
             st.download_button(
-                t(f"briefing.image_{fmt}", lang), partial(_image, item, fmt, filters),
+                t(f"briefing.image_{fmt}", lang), partial(images.export, item, fmt, stamp),
                 file_name=f"{item.file_stem}.{fmt}", mime=images.MIME[fmt], key=f"{item.key}-{fmt}",
                 on_click="ignore", icon=":material/image:", help=t("briefing.images_help", lang),
             )  # fmt: skip

@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from content import source
-from content.filters import GEOGRAPHIES, NATIONAL, Filters, geography_for
+from content.filters import GEOGRAPHIES, NATIONAL, Filters, for_wave, geography_for
 from content.units import province_ids, translate_unit, unit_names
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ui import data_access as da
@@ -93,17 +93,7 @@ def sidebar_filters() -> Filters:
         names = unit_names(key, lang)
         labels = {NATIONAL: t("filters.national", lang)} | {u: names.get(u, u) for u in options[1:]}
         st.selectbox(t("filters.unit", lang), options, key="unit", format_func=labels.__getitem__)
-    reaggregated = geo == "34" and wave["geo_version"] == "pre2025"
-    filters = Filters(
-        lang=lang,
-        year=year,
-        geo=geo,
-        unit_id=state["unit"],
-        level="province34" if geo == "34" else "province",
-        reaggregated=reaggregated,
-        data_kind=str(wave["data_kind"]),
-        methodology_id=str(wave["methodology_id"]),
-    )
+    filters = for_wave(lang, year, geo, state["unit"], wave)
     st.query_params.update({"lang": lang, "year": str(year), "geo": geo, "unit": filters.unit_id})
     state["filters"] = filters
     return filters

@@ -2,7 +2,7 @@
 
 Each case runs in a fresh process with an empty fontconfig configuration (no font directories), so
 Chromium, started by that process's kaleido server, has no fonts at all:
-- the font check refuses before anything is drawn (ExportUnavailable naming the font and the fix);
+- the font check refuses before anything is drawn (FontError naming the font and the fix);
 - with the font check bypassed, the probe image has no ink where its title is: TextNotRendered;
 - without Chromium, the reason says how to install it.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.images import INSTALL
 from i18n import t
 from tests.e2e.helpers import REPO_ROOT
 
@@ -54,14 +55,14 @@ def _run(tmp_path: Path, mode: str, **env: str) -> dict:
 
 def test_empty_fontconfig_is_refused_before_drawing(tmp_path: Path) -> None:
     result = _run(tmp_path, "check")
-    assert result["outcome"] == "ExportUnavailable"
+    assert result["outcome"] == "FontError"
     assert "Noto Sans" in result["vi"] and "fonts-noto-core" in result["en"]
 
 
 def test_text_that_was_not_drawn_is_caught(tmp_path: Path) -> None:
     result = _run(tmp_path, "bypass")
     assert result["outcome"] == "TextNotRendered"
-    assert result["vi"] == t("briefing.text_not_rendered", "vi", install=_install())
+    assert result["vi"] == t("briefing.text_not_rendered", "vi", install=INSTALL)
 
 
 def test_no_chromium_says_how_to_install(tmp_path: Path) -> None:
@@ -70,13 +71,7 @@ def test_no_chromium_says_how_to_install(tmp_path: Path) -> None:
     assert "apt-get install chromium" in result["vi"] and "Chromium" in result["en"]
 
 
-def _install() -> str:
-    from briefing.images import INSTALL
-
-    return INSTALL
-
-
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_messages_name_the_fix(lang: str) -> None:
-    assert "apt-get" in t("briefing.text_not_rendered", lang, install=_install())
-    assert "apt-get" in t("briefing.no_chromium", lang, path="x", install=_install())
+    assert "apt-get" in t("briefing.text_not_rendered", lang, install=INSTALL)
+    assert "apt-get" in t("briefing.no_chromium", lang, path="x", install=INSTALL)

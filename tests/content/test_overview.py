@@ -13,7 +13,7 @@ from analysis.engine import compute_indices, ranks
 from content import overview
 from content.model import parts
 from content.serialise import to_json
-from i18n import fmt_ci, fmt_number, fmt_pct, t
+from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
 from store.db import connect_read_only
 from tests.content.conftest import make_filters
 
@@ -43,8 +43,11 @@ def test_province_headline_change_and_rank(store_key, engine_2024, lang: str) ->
     assert (view.headline.ci_low, view.headline.ci_high) == pytest.approx((row["ci_low"], row["ci_high"]))
     assert view.headline.n == row["n"] and view.headline.n_eff == pytest.approx(row["n_eff"])
     assert [m.text for m in view.metrics] == [
-        fmt_pct(row["value"], lang), fmt_ci(row["ci_low"], row["ci_high"], lang), fmt_number(row["n"], lang, 0)
+        fmt_pct(row["value"], lang), fmt_ci(row["ci_low"], row["ci_high"], lang), fmt_number(row["n"], lang, 0),
+        t("overview.kpi_gap_value", lang, gap=fmt_signed(row["value"] - 80, lang)),
     ]  # fmt: skip
+    gap_ci = fmt_ci(row["ci_low"] - 80, row["ci_high"] - 80, lang, worded=True)
+    assert view.metrics[3].delta == t("overview.kpi_gap_ci", lang, ci=gap_ci)
     current = engine_2024["province"]
     previous = engine_2024["province_2023"]
     pick = (current["unit_id"] == "P63-01") & (current["index_code"] == "overall")

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.change import published_style_counts, year_over_year
 from analysis.engine import compute_indices
 from charts.overview import element_markers, province_distribution
-from i18n import fmt_ci, fmt_pct, t
+from i18n import fmt_ci, fmt_pct, fmt_signed, t
 from store.db import connect_read_only
 from tests.views.conftest import AppStates
 
@@ -58,11 +58,18 @@ def test_headline_domains_and_items_equal_analysis(app_states: AppStates, con, l
     rows = result[result["unit_id"] == "P63-01"].set_index("index_code")
     assert app.metric[0].value == fmt_pct(rows.loc["overall", "value"], lang)
     assert app.metric[1].value == fmt_ci(rows.loc["overall", "ci_low"], rows.loc["overall", "ci_high"], lang)
+    # the gap to the 80% target with its interval: value − 80, (low − 80, high − 80)
+    overall = rows.loc["overall"]
+    assert app.metric[3].value == t(
+        "overview.kpi_gap_value", lang, gap=fmt_signed(overall["value"] - 80, lang)
+    )
+    gap_ci = fmt_ci(overall["ci_low"] - 80, overall["ci_high"] - 80, lang, worded=True)
+    assert app.metric[3].delta == t("overview.kpi_gap_ci", lang, ci=gap_ci)
     # domain cards follow the headline cards: policy, then service (methodology order)
-    assert app.metric[3].value == fmt_pct(rows.loc["domain:policy", "value"], lang)
-    assert app.metric[4].value == fmt_pct(rows.loc["domain:service", "value"], lang)
+    assert app.metric[4].value == fmt_pct(rows.loc["domain:policy", "value"], lang)
+    assert app.metric[5].value == fmt_pct(rows.loc["domain:service", "value"], lang)
     ci = fmt_ci(rows.loc["domain:service", "ci_low"], rows.loc["domain:service", "ci_high"], lang)
-    assert app.metric[4].delta == t("overview.domain_ci", lang, ci=ci)
+    assert app.metric[5].delta == t("overview.domain_ci", lang, ci=ci)
     items = rows[rows.index.str.startswith("item:")]["value"].dropna().sort_values()
     top, bottom = app.dataframe[0].value, app.dataframe[1].value
     assert list(top[t("table.value", lang)]) == list(items.iloc[::-1].head(3).round(2))
