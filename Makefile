@@ -15,12 +15,13 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 export SIPAS_DB CHROMIUM_PATH
 
-.PHONY: help venv db run test lint format clean bench check-chromium
+.PHONY: help venv db run admin test lint format clean bench check-chromium
 
 help:
 	@echo "make venv    create/refresh .venv from requirements*.txt (only when they change)"
 	@echo "make db      build the demo database $(SIPAS_DB) if it is missing"
 	@echo "make run     start the dashboard on http://localhost:$${PORT:-8501}"
+	@echo "make admin   create the first administrator account (ADMIN=name, default admin; password printed once)"
 	@echo "make test    ruff check + ruff format --check + the whole pytest suite (needs $(CHROMIUM_PATH))"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  sort imports and format the code with ruff"
@@ -45,6 +46,11 @@ $(SIPAS_DB): | $(STAMP)
 run: venv db
 	$(PY) -m streamlit run app.py --server.port $${PORT:-8501} --server.headless true \
 		--browser.gatherUsageStats false
+
+# The first administrator: a generated password is printed once (never a built-in one). More accounts and
+# changes: `$(PY) -m data.users --help`, or the Accounts page once signed in as administrator.
+admin: venv
+	$(PY) -m data.users add $${ADMIN:-admin} --role admin
 
 check-chromium:
 	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \

@@ -98,6 +98,7 @@ def pandas_ratios(db: Path, pages: dict, skip: tuple[str, ...] = ()) -> dict:
 def import_throughput(db: Path, work: Path, csv_rows: int, xlsx_rows: int) -> dict:
     """Respondents per second for a CSV and an XLSX microdata file loaded into a copy of `db` (whole import:
     read, validate, copy the current version, load, aggregates, checkpoint, switch)."""
+    from access.scope import CLI_ADMIN
     from ingest import import_file
     from tests.ingest.builders import microdata_frame
 
@@ -111,7 +112,8 @@ def import_throughput(db: Path, work: Path, csv_rows: int, xlsx_rows: int) -> di
         path = work / f"microdata_2024{suffix}"
         frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_excel(path, index=False)
         started = time.perf_counter()
-        plan, result = import_file("microdata", path, 2024, db=target, replace=True, imported_by="bench")
+        plan, result = import_file("microdata", path, 2024, db=target, replace=True, imported_by="bench",
+                                   principal=CLI_ADMIN)  # fmt: skip
         seconds = time.perf_counter() - started
         assert result is not None, [p.message_en for p in plan.problems.errors()]
         out[suffix[1:]] = {"rows": len(frame), "seconds": round(seconds, 2),

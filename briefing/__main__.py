@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if args.db:
         os.environ["SIPAS_DB"] = args.db
+    from access import audit  # noqa: PLC0415
+    from access.scope import ADMIN, CLI_ADMIN  # noqa: PLC0415
     from briefing import batch, build, images  # noqa: PLC0415  (after SIPAS_DB is set)
     from content import selection, source, units  # noqa: PLC0415
     from i18n import t  # noqa: PLC0415
@@ -97,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         for note in (resolved.note_vi, resolved.note_en):
             if note:
                 _say(note)
-        filters = selection.filters_for(key, lang, args.year, resolved.unit_id, args.geo)
+        filters = selection.filters_for(key, lang, args.year, resolved.unit_id, args.geo, ADMIN)
         _ready(images)
         began = time.perf_counter()
         last = [-1]
@@ -114,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         partial = out.with_name(out.name + ".part")
         partial.write_bytes(data)
         os.replace(partial, out)
+        audit.record(CLI_ADMIN, "briefing_pack", unit_id=filters.unit_id, year=filters.year,
+                     detail={"format": args.format, "lang": lang, "file": out.name})  # fmt: skip
         _say(t("briefing.cli.built", lang, path=out, size=_size(len(data), lang), slides=len(built.slides) + 1,
                seconds=f"{time.perf_counter() - began:.1f}"))  # fmt: skip
         return 0

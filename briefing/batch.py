@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from access import audit
+from access.scope import ADMIN, CLI_ADMIN
 from briefing import build
 from content import selection, units
 from content.source import StoreKey
@@ -77,7 +79,7 @@ def run(key: StoreKey, year: int, fmt: str, out: Path, lang: str = "vi", geo: st
         else:
             began = time.perf_counter()
             try:
-                filters = selection.filters_for(key, lang, year, unit_id, geo)
+                filters = selection.filters_for(key, lang, year, unit_id, geo, ADMIN)
                 data, _ = build.make(key, filters, fmt)
                 partial = target.with_name(target.name + ".part")
                 partial.write_bytes(data)
@@ -91,6 +93,8 @@ def run(key: StoreKey, year: int, fmt: str, out: Path, lang: str = "vi", geo: st
         if progress is not None:
             progress(i, len(provinces), outcome)
     summary.seconds = time.perf_counter() - start
+    audit.record(CLI_ADMIN, "briefing_pack", year=year, detail={"batch": str(out), "format": fmt, "lang": lang,
+                 "built": summary.count("built"), "failed": summary.count("failed")})  # fmt: skip
     manifest = {**asdict(summary), "built": summary.count("built"), "skipped": summary.count("skipped"),
                 "failed": summary.count("failed"), "packs_per_minute": round(summary.rate, 2)}  # fmt: skip
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

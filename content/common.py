@@ -21,7 +21,9 @@ def results(
     key: StoreKey, filters: Filters, year: int | None = None, level: str | None = None
 ) -> pd.DataFrame:
     """Indices for every unit of the filters' level (or `level`) in `year`, with display names (`label`)."""
-    frame = source.indices(key, filters.year if year is None else year, level or filters.level)
+    frame = source.indices(
+        key, filters.year if year is None else year, level or filters.level, scope=filters.scope
+    )
     frame["label"] = frame["unit_id"].map(units.unit_names(key, filters.lang)).fillna(frame["unit_id"])
     return frame
 

@@ -42,10 +42,12 @@ class DataContent:
     published_title: str
     published: Table
     published_note: Note
-    import_title: str
-    template_title: str
-    template_intro: Note
-    history_title: str
+    import_title: str | None = None  # None: this viewer may not import (visitors), and sees no import section
+    template_title: str | None = None
+    template_intro: Note | None = None
+    history_title: str | None = None
+    access_note: Note | None = None  # what a visitor does not see here and why
+    audit_title: str | None = None  # administrators: the audit log section (its rows: `content.audit_log`)
     history: Table | None = None
     history_empty: Note | None = None
     versions_title: Note | None = None
@@ -208,15 +210,20 @@ def build(key: StoreKey, filters: Filters) -> DataContent:
         published_title=t("data.published", lang),
         published=Table("data-published", published, links=links),
         published_note=Note("caption", t("data.published_note", lang, n=len(published))),
-        import_title=t("data.import.title", lang),
-        template_title=t("data.template.title", lang),
-        template_intro=Note("caption", t("data.template.intro", lang)),
-        history_title=t("data.history", lang),
-        versions_title=Note("markdown", f"**{t('data.versions.title', lang)}**"),
-        restore_note=Note("caption", t("data.versions.restore_note", lang, command=RESTORE_COMMAND)),
         facts={"published": len(published)},
     )
-    history = history_frame(source.import_history(key), lang)
+    if filters.scope.is_public:  # the catalogue only: no import, templates, history or versions
+        out.access_note = Note("info", t("data.public_note", lang))
+        return out
+    out.import_title = t("data.import.title", lang)
+    out.template_title = t("data.template.title", lang)
+    out.template_intro = Note("caption", t("data.template.intro", lang))
+    out.history_title = t("data.history", lang)
+    out.versions_title = Note("markdown", f"**{t('data.versions.title', lang)}**")
+    out.restore_note = Note("caption", t("data.versions.restore_note", lang, command=RESTORE_COMMAND))
+    if filters.scope.is_admin:
+        out.audit_title = t("data.audit.title", lang)
+    history = history_frame(source.import_history(key, scope=filters.scope), lang)
     if history.empty:
         out.history_empty = Note("caption", t("data.log.empty", lang))
     else:

@@ -120,11 +120,12 @@ def options(key: StoreKey, filters: Filters) -> DimensionsOptions:
     frame = _unit_frame(key, filters)
     elements = _names(frame, ("element",))
     indices = _names(frame, SUMMARY_LEVELS)
+    allowed = source.sees_detail(key, filters.scope, filters.unit_id)  # breakdowns: signed in, granted unit
     return DimensionsOptions(
         has_results=not frame.empty,
         elements=tuple(elements),
         element_labels=MappingProxyType(elements),
-        breakdowns=BREAKDOWNS,
+        breakdowns=BREAKDOWNS if allowed else (),
         breakdown_labels=MappingProxyType({b: t(f"dimensions.breakdowns.{b}", lang) for b in BREAKDOWNS}),
         indices=tuple(indices),
         index_labels=MappingProxyType(indices),
@@ -180,10 +181,14 @@ def _breakdown(key: StoreKey, filters: Filters, frame: pd.DataFrame, breakdown: 
     """The chosen unit (or the nation) by one respondent characteristic: bars with CIs and n per group."""
     lang = filters.lang
     out.breakdown_title = t("dimensions.breakdown_header", lang)
+    if not source.sees_detail(key, filters.scope, filters.unit_id):
+        out.breakdown_no_data = Note("info", t("dimensions.breakdown_signin" if filters.scope.is_public
+                                               else "dimensions.breakdown_other", lang))  # fmt: skip
+        return
     out.breakdown = breakdown = _pick(breakdown, BREAKDOWNS)
     names = _names(frame, SUMMARY_LEVELS)
     out.index_code = index_code = _pick(index_code, list(names))
-    groups = source.indices(key, filters.year, filters.unit_level, breakdown)
+    groups = source.indices(key, filters.year, filters.unit_level, breakdown, scope=filters.scope)
     groups = groups[(groups["unit_id"] == filters.unit_id) & (groups["index_code"] == index_code)].copy()
     if groups.empty:
         out.breakdown_no_data = Note("info", t("common.no_data", lang))

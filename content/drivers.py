@@ -188,7 +188,12 @@ def build(key: StoreKey, filters: Filters, min_n: int | None = None) -> DriversC
         status="no_data",
         facts={"unit": name, "year": filters.year},
     )
-    result, _, sampled_from = source.drivers(key, filters.year, filters.unit_level, filters.unit_id, min_n)
+    if not source.sees_detail(key, filters.scope, filters.unit_id):  # the reader below refuses it too
+        out.stop = Note("info", t("drivers.signin" if filters.scope.is_public else "drivers.other", lang))
+        return out
+    result, _, sampled_from = source.drivers(
+        key, filters.year, filters.unit_level, filters.unit_id, min_n, scope=filters.scope
+    )
     if result is None:
         out.stop = Note("info", t("drivers.no_data", lang))
         return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from access.scope import PUBLIC, Scope
+
 GEOGRAPHIES = ("63", "34")
 NATIONAL = "VN"
 DEFAULT_GEO = {"pre2025": "63", "2025": "34"}  # the geography of a wave's own territory
@@ -46,6 +48,7 @@ class Filters:
     reaggregated: bool  # pre-2025 wave shown on the 34-province geography
     data_kind: str  # 'generated' | 'microdata' | 'published_only'
     methodology_id: str
+    scope: Scope = PUBLIC  # who is looking (`access`): content shows what this scope may see, nothing more
 
     @property
     def is_nation(self) -> bool:
@@ -58,10 +61,12 @@ class Filters:
         return "national" if self.is_nation else self.level
 
 
-def for_wave(lang: str, year: int, geo: str, unit_id: str, wave: Mapping[str, object]) -> Filters:
+def for_wave(
+    lang: str, year: int, geo: str, unit_id: str, wave: Mapping[str, object], scope: Scope = PUBLIC
+) -> Filters:
     """The filters of a unit in a wave (`wave`: its geo_version, data_kind and methodology_id) shown on
     geography `geo`: the province level of that geography, re-aggregated when a pre-2025 wave is shown on
-    the 34 provinces."""
+    the 34 provinces; `scope` says who looks (default: a visitor)."""
     return Filters(
         lang=lang,
         year=int(year),
@@ -71,4 +76,5 @@ def for_wave(lang: str, year: int, geo: str, unit_id: str, wave: Mapping[str, ob
         reaggregated=geo == "34" and wave["geo_version"] == "pre2025",
         data_kind=str(wave["data_kind"]),
         methodology_id=str(wave["methodology_id"]),
+        scope=scope,
     )

@@ -49,6 +49,7 @@ class MapOptions:
     mode_labels: Mapping[str, str]
     levels: tuple[str, ...]  # ('province',) or ('province', 'below') when a province is chosen
     level_labels: Mapping[str, str]
+    level_note: str | None = None  # why the level below is not offered to this viewer (sign in / not granted)
 
 
 @dataclass
@@ -78,9 +79,12 @@ def options(key: StoreKey, filters: Filters) -> MapOptions:
     geography: a re-aggregated wave has no districts/communes on the new map)."""
     lang = filters.lang
     names = _index_labels(key, filters)
-    levels = (
-        ("province", "below") if filters.unit_id != NATIONAL and not filters.reaggregated else ("province",)
-    )
+    below = filters.unit_id != NATIONAL and not filters.reaggregated
+    allowed = below and source.sees_detail(key, filters.scope, filters.unit_id)
+    levels = ("province", "below") if allowed else ("province",)
+    note = None
+    if below and not allowed:
+        note = t("map.below_signin" if filters.scope.is_public else "map.below_other", lang)
     return MapOptions(
         indices=tuple(names),
         index_labels=names,
@@ -88,6 +92,7 @@ def options(key: StoreKey, filters: Filters) -> MapOptions:
         mode_labels={m: t(f"map.colour_{m}", lang) for m in MODES},
         levels=levels,
         level_labels={lv: t(f"map.level_{lv}", lang) for lv in levels},
+        level_note=note,
     )
 
 
@@ -121,12 +126,14 @@ def with_rank_and_change(
 ) -> pd.DataFrame:
     """Add rank (with its 95% interval and tier) and the change versus the previous wave to one index's rows:
     every unit of the level, or (`within`) the units of one province ranked and tested among themselves."""
-    ranked = source.ranks(key, filters.year, level, index_code, within)
+    ranked = source.ranks(key, filters.year, level, index_code, within, scope=filters.scope)
     ranked = ranked[["unit_id", "rank", "rank_low", "rank_high", "rank_of", "tier"]]
     out = frame.merge(ranked, on="unit_id", how="left")
     year_prev = source.previous_year(key, filters.year)
     if year_prev:
-        changes = source.changes(key, filters.year, year_prev, level, index_code, within=within)
+        changes = source.changes(
+            key, filters.year, year_prev, level, index_code, within=within, scope=filters.scope
+        )
         out = out.merge(changes[["unit_id", "change", "verdict"]], on="unit_id", how="left")
     return out
 
@@ -191,7 +198,7 @@ def _below(
     province = filters.unit_id
     below_level = "district" if filters.geo == "63" else "commune"
     frame = common.results(key, filters, level=below_level)
-    children = source.children(key, province)
+    children = source.children(key, province, scope=filters.scope)
     frame = frame[(frame["index_code"] == index_code) & frame["unit_id"].isin(children)]
     frame = with_rank_and_change(key, filters, frame, below_level, index_code, within=province)
     frame["hover"] = hover_text(frame, lang)

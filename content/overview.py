@@ -100,7 +100,9 @@ def _headline(key: StoreKey, filters: Filters, headline: pd.DataFrame, out: Over
                      t("overview.kpi_gap_ci", lang, ci=fmt_ci(row["ci_low"] - TARGET, row["ci_high"] - TARGET, lang,
                                                               worded=True)))  # fmt: skip
         out.metrics.append(gap)
-    ranks = source.ranks(key, filters.year, filters.level, "overall").set_index("unit_id")
+    ranks = source.ranks(key, filters.year, filters.level, "overall", scope=filters.scope).set_index(
+        "unit_id"
+    )
     if (
         not filters.is_nation
         and filters.unit_id in ranks.index
@@ -219,7 +221,7 @@ def _national(key: StoreKey, filters: Filters, overall: pd.DataFrame, headline: 
     )  # fmt: skip
     year_prev = source.previous_year(key, filters.year)
     if year_prev:
-        changes = source.changes(key, filters.year, year_prev, filters.level, "overall")
+        changes = source.changes(key, filters.year, year_prev, filters.level, "overall", scope=filters.scope)
         counts = published_style_counts(changes, "overall")
         out.counts = [
             Note("markdown", f"**{scoped(t('overview.counts_title', lang, year=year_prev), filters)}**"),
@@ -229,7 +231,7 @@ def _national(key: StoreKey, filters: Filters, overall: pd.DataFrame, headline: 
                                down=counts["significant_down"], within=counts["within_error"],
                                untested=counts["not_tested"])),
         ]  # fmt: skip
-    ranks = source.ranks(key, filters.year, filters.level, "overall")
+    ranks = source.ranks(key, filters.year, filters.level, "overall", scope=filters.scope)
     ranked = ranks[ranks["rank"].notna()].reset_index(drop=True)
     ranked["label"] = ranked["unit_id"].map(overall.set_index("unit_id")["label"])
     table = pd.DataFrame(

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from access import rules
+from access.scope import PUBLIC, AccessDenied, Scope
 from analysis.ranking import tier_of, tier_span
 from analysis.reliability import is_usable
 from charts.profile import benchmark_dots, component_history
@@ -105,16 +107,25 @@ def engine_level(unit_id: str, level: str) -> str | None:
 
 def focus_unit(key: StoreKey, filters: Filters, focus: str | None) -> tuple[str, str]:
     """(unit id, engine level) of the unit to show: `focus` when it is the nation or a unit with an engine
-    level, else the sidebar unit."""
+    level that the filters' scope may see (a unit below the province: officers of its province, admins),
+    else the sidebar unit."""
     frame = source.units(key).set_index("unit_id")
     for unit_id in (focus, filters.unit_id):
         if unit_id == NATIONAL:
             return NATIONAL, "national"
-        if unit_id in frame.index:
+        if unit_id in frame.index and not focus_refused(key, filters, unit_id):
             level = engine_level(unit_id, str(frame.at[unit_id, "level"]))
             if level is not None:
                 return unit_id, level
     return filters.unit_id, filters.unit_level
+
+
+def focus_refused(key: StoreKey, filters: Filters, unit_id: str | None) -> bool:
+    """Whether `unit_id` is a unit below the province that the filters' scope may not open."""
+    if unit_id is None or unit_id == NATIONAL:
+        return False
+    level = source.units(key).set_index("unit_id")["level"].get(unit_id)
+    return level in rules.BELOW_LEVELS and not source.sees_detail(key, filters.scope, unit_id)
 
 
 def stand_in(key: StoreKey, unit_id: str, level: str, year: int) -> tuple[str, str, str] | None:
@@ -134,9 +145,9 @@ def stand_in(key: StoreKey, unit_id: str, level: str, year: int) -> tuple[str, s
     return level, unit_id, "own"
 
 
-def _rows(key: StoreKey, year: int, level: str, unit_id: str) -> pd.DataFrame:
+def _rows(key: StoreKey, year: int, level: str, unit_id: str, scope: Scope) -> pd.DataFrame:
     """Every index of one unit in one wave (empty when absent)."""
-    frame = source.indices(key, year, level)
+    frame = source.indices(key, year, level, scope=scope)
     return frame[frame["unit_id"] == unit_id]
 
 
@@ -188,7 +199,7 @@ def _rank(key: StoreKey, filters: Filters, unit_id: str, kind: str, out: Profile
     """Rank among the provinces of the year's own geography with its interval and tier (a province of that
     geography only); the ranks of the old provinces that make up a re-aggregated new one otherwise."""
     lang, year = filters.lang, filters.year
-    ranks = source.ranks(key, year, "province", "overall").set_index("unit_id")
+    ranks = source.ranks(key, year, "province", "overall", scope=filters.scope).set_index("unit_id")
     of = int(ranks["rank"].notna().sum())
     out.facts["rank_of_geography"] = len(ranks)
     if kind == "reaggregated":
@@ -234,7 +245,9 @@ def _change(key: StoreKey, filters: Filters, unit_id: str, level: str, out: Prof
         out.facts |= {"year_prev": year_prev, "verdict": "not_comparable"}
         out.change = [Note("markdown", t("profile.change_not_comparable", lang, year=year_prev))]
         return Metric(label, t("profile.not_comparable", lang), t("profile.not_comparable_why", lang))
-    tested = source.changes(key, year, year_prev, current[0], "overall", adjust=False, level_prev=previous[0])
+    tested = source.changes(
+        key, year, year_prev, current[0], "overall", adjust=False, level_prev=previous[0], scope=filters.scope
+    )
     tested = tested[tested["unit_id"] == current[1]]
     if tested.empty:
         return None
@@ -322,14 +335,14 @@ def _history(
         held = stand_in(key, unit_id, level, year)
         if held is not None:
             held_level, held_id, kind = held
-            rows = _labelled(key, _rows(key, year, held_level, held_id), year, lang)
+            rows = _labelled(key, _rows(key, year, held_level, held_id, filters.scope), year, lang)
             if not rows.empty:
                 kinds.add(kind)
                 series = "successor" if kind == "successor" else "unit"
                 successor = held_id if kind == "successor" else successor
                 records.append(rows.assign(year=year, series=series, holder=held_id))
         if level != "national":
-            rows = _labelled(key, _rows(key, year, "national", NATIONAL), year, lang)
+            rows = _labelled(key, _rows(key, year, "national", NATIONAL, filters.scope), year, lang)
             records.append(rows.assign(year=year, series="national", holder=NATIONAL))
     if not records:
         return
@@ -394,7 +407,7 @@ def _history(
 def best_province(key: StoreKey, year: int) -> pd.Series | None:
     """The overall row of the year's best province: the highest overall index among the provinces of the
     year's own geography whose figure is usable (reliable or caution); None without one."""
-    frame = source.indices(key, year, "province")
+    frame = source.indices(key, year, "province", scope=PUBLIC)  # provinces: published level, for everyone
     overall = frame[(frame["index_code"] == "overall") & frame["value"].notna()]
     usable = overall[[is_usable(common.reliability_of(r)) for _, r in overall.iterrows()]]
     if usable.empty:
@@ -415,8 +428,8 @@ def _benchmark(key: StoreKey, filters: Filters, unit_id: str, summary: pd.DataFr
     codes = list(summary["index_code"])
     names = dict(zip(summary["index_code"], summary["index_name"], strict=True))
     parts = {"unit": summary} if unit_id != NATIONAL else {}
-    parts["national"] = _rows(key, year, "national", NATIONAL)
-    parts["best"] = _rows(key, year, "province", best_id)
+    parts["national"] = _rows(key, year, "national", NATIONAL, filters.scope)
+    parts["best"] = _rows(key, year, "province", best_id, filters.scope)
     series_names = {"unit": name + (t("profile.unreliable_suffix", lang) if unreliable else ""),
                     "national": t("filters.national", lang),
                     "best": t("profile.best_series", lang, name=best_name)}  # fmt: skip
@@ -449,6 +462,11 @@ def _below(key: StoreKey, filters: Filters, unit_id: str, out: ProfileContent) -
     lang = filters.lang
     frame = source.units(key)
     below = frame[frame["parent_id"] == unit_id].reset_index(drop=True)
+    if unit_id != NATIONAL and not below.empty and not source.sees_detail(key, filters.scope, unit_id):
+        out.children_title = t("profile.below_title", lang)
+        out.children_note = Note("info", t("profile.below_signin" if filters.scope.is_public
+                                           else "profile.below_other", lang))  # fmt: skip
+        return
     children = below[below["level"].isin(["district", "commune"])].copy()
     agencies = below[below["level"] == "agency"]
     name_col = "short_vi" if lang == "vi" else "name_en"
@@ -523,6 +541,12 @@ def build(
         indices_title=t("profile.indices", lang, year=filters.year),
         facts={"unit_id": unit_id, "level": level, "year": filters.year},
     )
+    if focus and focus != unit_id and focus_refused(key, filters, focus):
+        denied = AccessDenied("public_detail" if filters.scope.is_public else "other_province",
+                              what=t("access.what.below", lang), unit=units.unit_name(key, focus, lang))  # fmt: skip
+        out.notes.append(Note("warning", denied.message(lang)))
+    elif focus and focus != unit_id and focus not in set(source.units(key)["unit_id"]):
+        out.notes.append(Note("warning", t("profile.focus_unknown", lang)))  # the raw value is not echoed
     if unit_id.startswith("P63-") and filters.year >= REORGANISED:
         out.abolished = Note("info", t("profile.abolished", lang))
     held = stand_in(key, unit_id, level, filters.year)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from access.scope import PUBLIC, Scope
 from content import source, units
 from content.filters import GEOGRAPHIES, NATIONAL, Filters, for_wave, geography_for
 from content.source import StoreKey
@@ -106,9 +107,11 @@ def resolve_unit(key: StoreKey, text: str, year: int, geo: str | None = None) ->
     return Resolved(str(result.unit_id), result.note_vi, result.note_en)
 
 
-def filters_for(key: StoreKey, lang: str, year: int, unit_id: str, geo: str | None = None) -> Filters:
+def filters_for(
+    key: StoreKey, lang: str, year: int, unit_id: str, geo: str | None = None, scope: Scope = PUBLIC
+) -> Filters:
     """The filters the sidebar would make for this language, year, unit (id) and geography."""
     geography = geography_of(key, year, geo)
     if unit_id != NATIONAL and unit_id not in units.province_ids(key, geography):
         raise _error("selection.not_province", unit=unit_id, year=year)
-    return for_wave(lang, year, geography, unit_id, wave(key, year))
+    return for_wave(lang, year, geography, unit_id, wave(key, year), scope)

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import pandas as pd
 
+from access import rules
+from access.provinces import readable_provinces
+from access.scope import Scope
 from analysis import engine
 from analysis.change import year_over_year
 from analysis.ranking import rank_units
@@ -81,34 +84,123 @@ def _shared(maxsize: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
-@_shared(256)
-def indices(key: StoreKey, year: int, level: str, breakdown: str | None = None) -> pd.DataFrame:
-    """`analysis.engine.compute_indices` of one wave and unit level (optionally by respondent group)."""
-    return engine.compute_indices(cursor(key), year, level, breakdown)
+# ---- access: every read of results below the province, by respondent group, of drivers or of the import
+# history goes through `scope` (`access.rules`); a request outside it raises `AccessDenied` here, whatever
+# page, link or caller asked
 
 
-@_shared(128)
-def ranks(
-    key: StoreKey, year: int, level: str, index_code: str = "overall", within: str | None = None
-) -> pd.DataFrame:
-    """`analysis.engine.ranks` (rank with its 95% simulation interval) among every unit of `level`, or among
-    the units of province `within` (its districts/communes)."""
-    if within is None:
-        return engine.ranks(cursor(key), year, level, index_code)
-    frame = indices(key, year, level)
-    members = children(key, within)
-    return rank_units(frame[(frame["index_code"] == index_code) & frame["unit_id"].isin(members)], index_code)
+@lru_cache(maxsize=8)
+def province_of(key: StoreKey) -> dict[str, str]:
+    """unit id -> its province ('P63-xx'/'P34-xx') for every unit at or below a province (agencies, districts
+    and communes through their parents)."""
+    frame = units(key).set_index("unit_id")
+    parent = frame["parent_id"].to_dict()
+    level = frame["level"].to_dict()
+    out: dict[str, str] = {}
+    for unit in frame.index:
+        cursor_id, steps = unit, 0
+        while cursor_id is not None and level.get(cursor_id) not in (None, "province") and steps < 6:
+            cursor_id, steps = parent.get(cursor_id), steps + 1
+        if cursor_id is not None and level.get(cursor_id) == "province":
+            out[unit] = cursor_id
+    return out
 
 
 @lru_cache(maxsize=64)
-def children(key: StoreKey, province: str) -> frozenset[str]:
-    """Units below a province: its districts and communes (pre-2025) or its communes (2025)."""
+def readable(key: StoreKey, scope: Scope) -> frozenset[str]:
+    """Provinces whose detail `scope` sees (`access.provinces.readable_provinces`: a new province covers the
+    old ones merged into it)."""
+    return readable_provinces(cursor(key), scope)
+
+
+def sees_detail(key: StoreKey, scope: Scope, unit_id: str | None) -> bool:
+    """Whether `scope` sees the detail (units below, breakdowns, drivers) of `unit_id` (None or 'VN' or a
+    region: the nation)."""
+    province = (
+        None if unit_id in (None, "VN") or str(unit_id).startswith("R-") else province_of(key).get(unit_id)
+    )
+    if unit_id not in (None, "VN") and not str(unit_id).startswith("R-") and province is None:
+        return scope.is_admin
+    return rules.sees_detail(scope, province, readable(key, scope))
+
+
+def require_detail(key: StoreKey, scope: Scope, unit_id: str | None, what: str) -> None:
+    """Raise `AccessDenied` unless `sees_detail`."""
+    if not sees_detail(key, scope, unit_id):
+        province = province_of(key).get(unit_id or "", unit_id)
+        rules.require_detail(scope, province if province != "VN" else None, readable(key, scope), what)
+        rules.require_admin(scope, what)  # a unit outside any province: administrators only
+
+
+def _restrict(
+    key: StoreKey, scope: Scope, frame: pd.DataFrame, level: str, breakdown: str | None
+) -> pd.DataFrame:
+    """Rows of `frame` (results of `level`, by `breakdown`) that `scope` may read; visitors asking for
+    anything below the province or by group are refused."""
+    if scope.is_admin or (level in rules.AGGREGATE_LEVELS and breakdown is None):
+        return frame
+    what = "breakdown" if breakdown is not None else level if level in rules.BELOW_LEVELS else "below"
+    rules.require_signed_in(scope, what)
+    if level in ("national", "region"):
+        return frame
+    allowed = readable(key, scope)
+    provinces = frame["unit_id"].map(province_of(key))
+    return frame[provinces.isin(allowed).to_numpy()]
+
+
+@_shared(256)
+def _indices(key: StoreKey, year: int, level: str, breakdown: str | None = None) -> pd.DataFrame:
+    return engine.compute_indices(cursor(key), year, level, breakdown)
+
+
+def indices(
+    key: StoreKey, year: int, level: str, breakdown: str | None = None, *, scope: Scope
+) -> pd.DataFrame:
+    """`analysis.engine.compute_indices` of one wave and unit level (optionally by respondent group), the
+    rows `scope` may read (visitors: the nation, regions and provinces without breakdown)."""
+    return _restrict(key, scope, _indices(key, year, level, breakdown), level, breakdown)
+
+
+@_shared(128)
+def _ranks(key: StoreKey, year: int, level: str, index_code: str, within: str | None) -> pd.DataFrame:
+    if within is None:
+        return engine.ranks(cursor(key), year, level, index_code)
+    frame = _indices(key, year, level)
+    members = _children(key, within)
+    return rank_units(frame[(frame["index_code"] == index_code) & frame["unit_id"].isin(members)], index_code)
+
+
+def ranks(
+    key: StoreKey,
+    year: int,
+    level: str,
+    index_code: str = "overall",
+    within: str | None = None,
+    *,
+    scope: Scope,
+) -> pd.DataFrame:
+    """`analysis.engine.ranks` (rank with its 95% simulation interval) among every unit of `level`, or among
+    the units of province `within` (its districts/communes: officers of that province and admins only)."""
+    if within is not None:
+        require_detail(key, scope, within, "below")
+        return _ranks(key, year, level, index_code, within)
+    return _restrict(key, scope, _ranks(key, year, level, index_code, None), level, None)
+
+
+@lru_cache(maxsize=64)
+def _children(key: StoreKey, province: str) -> frozenset[str]:
     frame = units(key)
     below = set(frame.loc[frame["parent_id"] == province, "unit_id"])
     return frozenset(below | set(frame.loc[frame["parent_id"].isin(below), "unit_id"]))
 
 
-@_shared(128)
+def children(key: StoreKey, province: str, *, scope: Scope) -> frozenset[str]:
+    """Units below a province: its districts and communes (pre-2025) or its communes (2025); officers of
+    that province and admins only."""
+    require_detail(key, scope, province, "below")
+    return _children(key, province)
+
+
 def changes(
     key: StoreKey,
     year: int,
@@ -118,14 +210,29 @@ def changes(
     adjust: bool = True,
     level_prev: str | None = None,
     within: str | None = None,
+    *,
+    scope: Scope,
 ) -> pd.DataFrame:
     """`analysis.change.year_over_year` of one index for every unit of `level` (or of those in province
     `within`) in `year` against the same unit at `level_prev` (default `level`) in `year_prev`, with
-    Benjamini–Hochberg across these units when `adjust` (without it each row is the unit's own test)."""
-    current = indices(key, year, level)
+    Benjamini–Hochberg across these units when `adjust` (without it each row is the unit's own test); the
+    rows `scope` may read, tested among the same units whoever asks."""
     if within is not None:
-        current = current[current["unit_id"].isin(children(key, within))]
-    previous = indices(key, year_prev, level_prev or level)
+        require_detail(key, scope, within, "below")
+        return _changes(key, year, year_prev, level, index_code, adjust, level_prev, within)
+    frame = _changes(key, year, year_prev, level, index_code, adjust, level_prev, None)
+    return _restrict(key, scope, frame, level, None)
+
+
+@_shared(128)
+def _changes(
+    key: StoreKey, year: int, year_prev: int, level: str, index_code: str, adjust: bool, level_prev: str | None,
+    within: str | None,
+) -> pd.DataFrame:  # fmt: skip
+    current = _indices(key, year, level)
+    if within is not None:
+        current = current[current["unit_id"].isin(_children(key, within))]
+    previous = _indices(key, year_prev, level_prev or level)
     return year_over_year(
         current[current["index_code"] == index_code],
         previous[previous["index_code"] == index_code],
@@ -134,8 +241,16 @@ def changes(
     )
 
 
-@lru_cache(maxsize=64)
 def drivers(
+    key: StoreKey, year: int, level: str, unit_id: str, min_n: int, *, scope: Scope
+) -> tuple[DriverResult | None, tuple[str, ...], int | None]:
+    """`_drivers` for a signed-in scope that sees the unit's detail (`AccessDenied` otherwise)."""
+    require_detail(key, scope, unit_id, "drivers")
+    return _drivers(key, year, level, unit_id, min_n)
+
+
+@lru_cache(maxsize=64)
+def _drivers(
     key: StoreKey, year: int, level: str, unit_id: str, min_n: int
 ) -> tuple[DriverResult | None, tuple[str, ...], int | None]:
     """(key_drivers(respondent_scores(year, level, unit), element columns, min_n), the columns, the unit's
@@ -207,9 +322,14 @@ def wave_catalogue(key: StoreKey) -> pd.DataFrame:
 
 
 @_shared(8)
-def import_history(key: StoreKey) -> pd.DataFrame:
-    """Import log."""
+def _import_history(key: StoreKey) -> pd.DataFrame:
     return queries.import_history(cursor(key))
+
+
+def import_history(key: StoreKey, *, scope: Scope) -> pd.DataFrame:
+    """Import log (signed-in users only: it names files and the people who loaded them)."""
+    rules.require_signed_in(scope, "import_history")
+    return _import_history(key)
 
 
 @_shared(8)

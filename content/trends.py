@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from access.scope import Scope
 from analysis.trend import trend
 from charts.trends import rank_bump, trend_lines
 from content import common, source, units
@@ -120,9 +121,9 @@ def source_of(key: StoreKey, unit_id: str, year: int) -> tuple[str, str]:
     return "province", unit_id
 
 
-def pick(key: StoreKey, year: int, level: str, unit_id: str, code: str) -> pd.DataFrame:
+def pick(key: StoreKey, year: int, level: str, unit_id: str, code: str, scope: Scope) -> pd.DataFrame:
     """The result row of one unit and index in one wave (empty when absent)."""
-    frame = source.indices(key, year, level)
+    frame = source.indices(key, year, level, scope=scope)
     return frame[(frame["unit_id"] == unit_id) & (frame["index_code"] == code)]
 
 
@@ -146,7 +147,7 @@ def _series(key: StoreKey, filters: Filters, chosen: list[str], code: str) -> pd
         name = units.unit_name(key, unit, lang)
         for year in source.years(key):
             level, sid = source_of(key, unit, year)
-            row = pick(key, year, level, sid, code)
+            row = pick(key, year, level, sid, code, filters.scope)
             if row.empty:
                 continue
             successor = sid != unit
@@ -159,7 +160,7 @@ def _series(key: StoreKey, filters: Filters, chosen: list[str], code: str) -> pd
     return pd.DataFrame(rows)
 
 
-def _changes(key: StoreKey, chosen: list[str], code: str) -> pd.DataFrame:
+def _changes(key: StoreKey, chosen: list[str], code: str, scope: Scope) -> pd.DataFrame:
     """Each unit's own test between consecutive waves (no multiplicity adjustment), on the territory of the
     later wave, with the later wave's CI."""
     years = source.years(key)
@@ -168,9 +169,10 @@ def _changes(key: StoreKey, chosen: list[str], code: str) -> pd.DataFrame:
         for prev_year, year in zip(years, years[1:], strict=False):
             level, sid = source_of(key, unit, year)
             prev_level = source_of(key, sid, prev_year)[0]
-            cur = pick(key, year, level, sid, code)
+            cur = pick(key, year, level, sid, code, scope)
             # the unit's own test, from the cached tests of every unit of the level
-            tested = source.changes(key, year, prev_year, level, code, adjust=False, level_prev=prev_level)
+            tested = source.changes(key, year, prev_year, level, code, adjust=False, level_prev=prev_level,
+                                    scope=scope)  # fmt: skip
             tested = tested[tested["unit_id"] == sid]
             if cur.empty or tested.empty:
                 continue
@@ -250,7 +252,7 @@ def _ranks(key: StoreKey, filters: Filters, provinces: list[str], code: str) -> 
         for year in source.years(key):
             level, sid = source_of(key, unit, year)
             name = units.unit_name(key, unit, lang) if sid == unit else successor_label(key, sid, lang)
-            ranked = source.ranks(key, year, level, code)
+            ranked = source.ranks(key, year, level, code, scope=filters.scope)
             row = ranked[ranked["unit_id"] == sid]
             if row.empty or pd.isna(row["rank"].iloc[0]):
                 continue
@@ -258,7 +260,7 @@ def _ranks(key: StoreKey, filters: Filters, provinces: list[str], code: str) -> 
             low = "–" if pd.isna(r["rank_low"]) else fmt_number(r["rank_low"], lang, 0)
             high = "–" if pd.isna(r["rank_high"]) else fmt_number(r["rank_high"], lang, 0)
             text = t("trends.rank_hover", lang, rank=int(r["rank"]), of=int(r["rank_of"]), low=low, high=high)
-            n = pick(key, year, level, sid, code)["n"].max()
+            n = pick(key, year, level, sid, code, filters.scope)["n"].max()
             bump.append({"series": name, "unit": unit, "successor": sid != unit, "year": year, "unit_id": sid,
                          "rank": int(r["rank"]), "n": n,
                          "rank_low": r["rank_low"], "rank_high": r["rank_high"], "rank_of": int(r["rank_of"]),
@@ -302,7 +304,7 @@ def build(
     out.facts["series"] = series.drop(columns="hover")
 
     out.yoy_title = t("trends.yoy_title", lang)
-    yoy = _changes(key, chosen, index_code)
+    yoy = _changes(key, chosen, index_code, filters.scope)
     out.facts["changes"] = yoy
     if not yoy.empty:
         out.yoy = _yoy_table(key, filters, yoy)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from access import audit, rules
+from access.provinces import readable_provinces
+from access.scope import AccessDenied, Principal
 from ingest import load, microdata, published
 from ingest.plan import Plan
 from store import db as dbmod
-from store import versions
+from store import imports, versions
 
 KINDS = ("microdata", "published")
 
@@ -31,15 +34,24 @@ def import_file(
     year: int,
     *,
     db: Path | str | None = None,
+    principal: Principal,
     imported_by: str | None = None,
     lock_timeout_s: float = 60.0,
     **options: object,
 ) -> tuple[Plan, dict | None]:
     """Validate and, when there is no error, load a file. Returns (plan, result); result is None when nothing
     was written (errors, or the same file is already loaded). Holds the import lock throughout, so the plan
-    is checked against exactly the version it is applied to."""
+    is checked against exactly the version it is applied to. `principal` must be allowed to load it
+    (`access.rules.check_import`: `AccessDenied` otherwise, nothing written); every import and refusal is
+    written to the audit log."""
     db = Path(db) if db is not None else dbmod.db_path()
-    by = load.who(imported_by)
+    by = imported_by or (principal.actor if principal.user not in (None, "cli") else load.who(None))
+    try:  # who may never load this kind (visitors; officers and published figures): refused before reading
+        rules.check_import(principal.scope, kind, [], [], frozenset())
+    except AccessDenied as refusal:
+        audit.record(principal, "import_refused", year=year, outcome="refused",
+                     detail={"kind": kind, "file": Path(path).name, "reason": refusal.reason})  # fmt: skip
+        raise
     with versions.import_lock(db, lock_timeout_s):
         versions.remove_leftovers(db)
         label = f"{kind}_{year}"
@@ -51,18 +63,68 @@ def import_file(
                 load.create_reference(con, by)
                 con.commit()
                 plan = prepare(kind, con, path, year, **options)
+                allowed = readable_provinces(con, principal.scope)
             finally:
                 con.close()
             if not plan.ok or plan.status == "unchanged":
                 work.unlink(missing_ok=True)
                 return plan, None
+            try:
+                _check(principal, plan, [], allowed)
+            except AccessDenied:
+                work.unlink(missing_ok=True)
+                raise
         else:
             con = dbmod.connect_read_only(versions.current_file(db))
             try:
                 plan = prepare(kind, con, path, year, **options)
+                replaced = imports.wave_provinces(con, year) if plan.replaces and kind == "microdata" else []
+                allowed = readable_provinces(con, principal.scope)
             finally:
                 con.close()
             if not plan.ok or plan.status == "unchanged":
                 return plan, None
+            _check(principal, plan, replaced, allowed)
             work, final = versions.new_work_file(db, label)
-        return plan, load.commit(plan, db, work, final, imported_by=by)
+        result = load.commit(plan, db, work, final, imported_by=by)
+        audit.record(principal, "replace" if result.get("replaced") else "import", year=year,
+                     detail={"kind": kind, "file": plan.file_name, "rows": result["rows_loaded"],
+                             "version": result["version"], "sha256": plan.file_sha256})  # fmt: skip
+        return plan, result
+
+
+def access_refusal(principal: Principal, plan: Plan, con) -> AccessDenied | None:  # noqa: ANN001
+    """Why `principal` may not load the validated `plan` into the store behind `con` (read-only), or None:
+    the same rule `import_file` applies under the lock, asked early so the form can say so."""
+    replaced = imports.wave_provinces(con, plan.year) if plan.replaces and plan.kind == "microdata" else []
+    provinces = []
+    if plan.kind == "microdata" and "respondent" in plan.payload:
+        provinces = sorted(set(plan.payload["respondent"]["province_id"].dropna()))
+    try:
+        rules.check_import(
+            principal.scope, plan.kind, provinces, replaced, readable_provinces(con, principal.scope)
+        )
+    except AccessDenied as refusal:
+        return refusal
+    return None
+
+
+def _check(principal: Principal, plan: Plan, replaced: list[str], allowed: frozenset[str]) -> None:
+    """`access.rules.check_import` for a validated plan; a refusal is audited and raised."""
+    provinces = []
+    if plan.kind == "microdata" and "respondent" in plan.payload:
+        provinces = sorted(set(plan.payload["respondent"]["province_id"].dropna()))
+    try:
+        rules.check_import(principal.scope, plan.kind, provinces, replaced, allowed)
+    except AccessDenied as refusal:
+        audit.record(principal, "import_refused", year=plan.year, outcome="refused",
+                     detail={"kind": plan.kind, "file": plan.file_name, "reason": refusal.reason})  # fmt: skip
+        raise
+
+
+def restore(db: Path | str, name: str, principal: Principal) -> Path:
+    """Switch the database back to stored version `name` (administrators only), audited."""
+    rules.require_admin(principal.scope, "restore")
+    target = versions.restore(Path(db), name)
+    audit.record(principal, "restore", detail={"version": target.name})
+    return target

@@ -8,7 +8,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from ingest import import_file
+from access.scope import CLI_ADMIN
+from ingest import import_file, restore
 from ingest.readers import Problem
 from ingest.template import TemplateError, write_template
 from store import db as dbmod
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "restore":
         try:
-            target = versions.restore(db, args.version)
+            target = restore(db, args.version, CLI_ADMIN)
         except FileNotFoundError:
             from ingest.problems import problem
 
@@ -98,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         options |= {"index_code": args.index, "source": args.source, "measured_by": args.measured_by,
                     "level": args.level}  # fmt: skip
     try:
-        plan, result = import_file(args.command, args.file, args.year, db=db, imported_by=args.by, **options)
+        plan, result = import_file(args.command, args.file, args.year, db=db, principal=CLI_ADMIN,
+                                   imported_by=args.by, **options)  # fmt: skip
     except versions.ImportBusyError:
         from ingest.problems import problem
 

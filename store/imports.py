@@ -128,6 +128,14 @@ def insert_import_log(
 # ------------------------------------------------------------------------------------- reads for checks
 
 
+def wave_provinces(con: Connection, year: int) -> list[str]:
+    """Provinces with respondents in a wave (what replacing the wave's microdata would delete)."""
+    rows = con.execute(
+        "SELECT DISTINCT province_id FROM respondent WHERE year = ? ORDER BY 1", [year]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def wave_row(con: Connection, year: int) -> tuple[str, str, str] | None:
     """(methodology_id, geo_version, data_kind) of the year's `survey_wave` row, or None."""
     rows = con.execute(

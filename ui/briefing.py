@@ -11,12 +11,14 @@ from functools import lru_cache, partial
 
 import streamlit as st
 
+from access import audit
 from briefing import build, images
 from briefing.pack import stamp_for
 from content.filters import NATIONAL, Filters
 from content.model import Chart
 from content.units import province_ids
 from i18n import fmt_number, t
+from ui import auth
 from ui.data_access import db_key
 
 STORE = "_sipas_briefing_file"
@@ -67,6 +69,9 @@ def pack_button(filters: Filters, place: str, unit_id: str | None = None) -> Non
                 return
             bar.empty()
             st.session_state[STORE] = (wanted, data, f"{pack.file_stem}.{fmt}")
+            audit.record(auth.principal(), "briefing_pack", unit_id=filters.unit_id, year=filters.year,
+                         detail={"format": fmt, "lang": lang, "file": f"{pack.file_stem}.{fmt}",
+                                 "bytes": len(data)})  # fmt: skip
         stored = st.session_state.get(STORE)
         if stored is not None and stored[0] == wanted:
             _, data, name = stored
@@ -85,10 +90,13 @@ def image_buttons(item: Chart, filters: Filters) -> None:
         st.caption(t("briefing.unavailable", lang, reason=problem.message(lang)))
         return
     stamp = stamp_for(db_key(), filters)  # computed now: the click runs outside this script run
+    who = auth.principal()
     with st.container(horizontal=True):
         for fmt in images.FORMATS:
             st.download_button(
-                t(f"briefing.image_{fmt}", lang), partial(images.export, item, fmt, stamp),
+                t(f"briefing.image_{fmt}", lang),
+                auth.audited(partial(images.export, item, fmt, stamp), who, "export_image", filters.unit_id,
+                             filters.year, {"file": f"{item.file_stem}.{fmt}"}),
                 file_name=f"{item.file_stem}.{fmt}", mime=images.MIME[fmt], key=f"{item.key}-{fmt}",
                 on_click="ignore", icon=":material/image:", help=t("briefing.images_help", lang),
             )  # fmt: skip

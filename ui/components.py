@@ -14,6 +14,7 @@ from content.exports import export_frame, export_header, table_export
 from content.model import Chart, Metric, Note, PageHeader, Table
 from i18n import t
 from i18n.plotly_locale import plotly_locale
+from ui import auth
 from ui.briefing import image_buttons
 from ui.data_access import db_key
 from ui.downloads import csv_bytes, xlsx_bytes
@@ -109,13 +110,20 @@ def _downloads(
     """CSV and XLSX buttons side by side; each file is made only when its button is clicked (a callable
     `data`), so a page with many tables and charts does not build files nobody asked for."""
     block = tuple(head)
+    filters = current()
+    who = auth.principal()  # bound now: the click that makes the file runs outside this script run
+
+    def audited(fmt: str) -> object:
+        return auth.audited(partial(_file, data, block, fmt, lang, chart, links), who, "export_table",
+                            filters.unit_id, filters.year, {"file": f"{stem}.{fmt}", "table": key})  # fmt: skip
+
     with st.container(horizontal=True):
         st.download_button(
-            t("common.download_csv", lang), partial(_file, data, block, "csv", lang, chart, links),
+            t("common.download_csv", lang), audited("csv"),
             file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv", on_click="ignore",
         )  # fmt: skip
         st.download_button(
-            t("common.download_xlsx", lang), partial(_file, data, block, "xlsx", lang, chart, links),
+            t("common.download_xlsx", lang), audited("xlsx"),
             file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}-xlsx", on_click="ignore",
         )  # fmt: skip
 

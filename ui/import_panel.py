@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import ingest
+from access.scope import AccessDenied, Principal
 from content import source
 from content.data_catalogue import when_text
 from i18n import fmt_number, t
@@ -79,17 +80,22 @@ def _temp_copy(data: bytes, suffix: str) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _inputs(filters: Filters) -> tuple[str, int, dict, str]:
-    """The importer's choices: kind, year, options for `ingest`, and who imports."""
+def _inputs(filters: Filters, who: Principal) -> tuple[str, int, dict, str]:
+    """The importer's choices: kind (published figures: administrators only), year, options for `ingest`,
+    and who imports (the signed-in account)."""
     lang = filters.lang
-    kind = st.radio(t("data.import.kind", lang), KINDS, key="data-import-kind", horizontal=True,
+    kinds = KINDS if who.scope.is_admin else ("microdata",)
+    kind = st.radio(t("data.import.kind", lang), kinds, key="data-import-kind", horizontal=True,
                     format_func=lambda k: t(f"data.import.kind_{k}", lang))  # fmt: skip
     years = microdata_years() if kind == "microdata" else published_years()
     default = years.index(filters.year) if filters.year in years else len(years) - 1
     left, right = st.columns(2)
     year = left.selectbox(t("data.import.year", lang), years, index=default, key=f"data-import-year-{kind}")
-    name = right.text_input(t("data.import.name", lang), key="data-import-name", help=t("data.import.name_help", lang),
-                            placeholder=t("data.import.name_placeholder", lang)).strip()  # fmt: skip
+    name = who.actor
+    right.text_input(t("data.import.name", lang), value=name, disabled=True, key="data-import-name",
+                     help=t("data.import.name_help", lang))  # fmt: skip
+    if not who.scope.is_admin:
+        st.caption(t("data.import.officer_scope", lang, provinces=", ".join(sorted(who.scope.provinces))))
     options: dict = {}
     if kind == "published":
         a, b, c, d = st.columns(4)
@@ -111,10 +117,12 @@ def _inputs(filters: Filters) -> tuple[str, int, dict, str]:
     return kind, year, options, name
 
 
-def _prepare(kind: str, year: int, options: dict, upload, data: bytes, digest: str, lang: str) -> Plan | None:
+def _prepare(
+    kind: str, year: int, options: dict, upload, data: bytes, digest: str, lang: str, who: Principal
+) -> tuple[Plan, AccessDenied | None] | None:
     """The validation plan of the uploaded file, kept in the session while file, choices and database
     version stay the same (validating reads the whole file)."""
-    key = (digest, upload.name, kind, year, tuple(sorted(options.items())), da.db_key())
+    key = (digest, upload.name, kind, year, tuple(sorted(options.items())), da.db_key(), who)
     cached = st.session_state.get(PLAN_KEY)
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -123,15 +131,15 @@ def _prepare(kind: str, year: int, options: dict, upload, data: bytes, digest: s
             st.spinner(t("data.import.checking", lang)),
             _temp_copy(data, Path(upload.name).suffix.lower()) as tmp,
         ):
-            plan = ingest.prepare(
-                kind, source.cursor(da.db_key()), tmp, year, file_name=upload.name, **options
-            )
+            con = source.cursor(da.db_key())
+            plan = ingest.prepare(kind, con, tmp, year, file_name=upload.name, **options)
+            refusal = ingest.access_refusal(who, plan, con) if plan.ok else None
     except Exception as exc:  # never a traceback on the page
         st.error(t("data.import.check_failed", lang, error=f"{type(exc).__name__}: {exc}"))
         return None
     plan = dataclasses.replace(plan, payload={})  # the rows are built again under the lock on confirmation
-    st.session_state[PLAN_KEY] = (key, plan)
-    return plan
+    st.session_state[PLAN_KEY] = (key, (plan, refusal))
+    return plan, refusal
 
 
 def problems_frame(plan: Plan, lang: str) -> pd.DataFrame:
@@ -210,7 +218,7 @@ def _replaces(plan: Plan, lang: str) -> bool:
     return st.checkbox(t("data.import.replace", lang, year=plan.year), key=REPLACE_KEY)
 
 
-def _run_import(kind: str, year: int, options: dict, name: str, upload, data: bytes, lang: str) -> None:
+def _run_import(kind: str, year: int, options: dict, who: Principal, upload, data: bytes, lang: str) -> None:
     """Validate again under the import lock and write; on success remember the result and rerun the page."""
     target = db.db_path()
     try:
@@ -218,8 +226,11 @@ def _run_import(kind: str, year: int, options: dict, name: str, upload, data: by
             st.spinner(t("data.import.running", lang)),
             _temp_copy(data, Path(upload.name).suffix.lower()) as tmp,
         ):
-            plan, result = ingest.import_file(kind, tmp, year, db=target, imported_by=name, lock_timeout_s=LOCK_WAIT_S,
+            plan, result = ingest.import_file(kind, tmp, year, db=target, principal=who, lock_timeout_s=LOCK_WAIT_S,
                                               file_name=upload.name, **options)  # fmt: skip
+    except AccessDenied as refusal:  # checked again under the lock, whatever the form showed
+        st.error(refusal.message(lang))
+        return
     except versions.ImportBusyError:
         st.error(t("ingest.problem.import_busy", lang, value=target.name))
         return
@@ -257,12 +268,15 @@ def _done_message(lang: str) -> None:
         st.caption(t("data.import.done_replaced", lang))
 
 
-def render(filters: Filters) -> None:
-    """The whole import section."""
+def render(filters: Filters, who: Principal) -> None:
+    """The whole import section (for a signed-in `who`; visitors never reach it)."""
     lang = filters.lang
+    if who.scope.is_public:
+        st.error(AccessDenied("import_public").message(lang))
+        return
     st.caption(t("data.import.intro", lang))
     _done_message(lang)
-    kind, year, options, name = _inputs(filters)
+    kind, year, options, name = _inputs(filters, who)
     # the importer's limit, capped by the server's own upload cap (Streamlit refuses bigger request bodies)
     limit_mb = max(1, min(math.floor(max_import_bytes() / MIB), int(st.get_option("server.maxUploadSize"))))
     limit = limit_mb * MIB
@@ -287,8 +301,12 @@ def render(filters: Filters) -> None:
         st.session_state[TARGET_KEY] = target
         st.session_state.pop(REPLACE_KEY, None)
     options["replace"] = bool(st.session_state.get(REPLACE_KEY, False))
-    plan = _prepare(kind, year, options, upload, data, digest, lang)
-    if plan is None:
+    prepared = _prepare(kind, year, options, upload, data, digest, lang, who)
+    if prepared is None:
+        return
+    plan, refusal = prepared
+    if refusal is not None:
+        st.error(refusal.message(lang))
         return
     if plan.status == "unchanged":
         r = plan.replaces or {}
@@ -321,4 +339,4 @@ def render(filters: Filters) -> None:
     if blocked:
         st.caption(t(f"data.import.{blocked}", lang))
     if clicked and blocked is None:
-        _run_import(kind, year, options, name, upload, data, lang)
+        _run_import(kind, year, options, who, upload, data, lang)

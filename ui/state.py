@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access.scope import PUBLIC, Scope
 from content import source
 from content.filters import GEOGRAPHIES, NATIONAL, Filters, for_wave, geography_for
 from content.units import province_ids, translate_unit, unit_names
@@ -23,9 +24,24 @@ from ui import data_access as da
 __all__ = ["NATIONAL", "Filters", "current", "sidebar_filters"]
 
 
+INVALID_KEY = "_sipas_invalid_query"
+
+
 def _from_query(key: str, allowed: list[str]) -> str | None:
+    """The query-string value of `key` when it is one of `allowed`; an unknown value is remembered (the page
+    says which parameters fell back to their defaults) and ignored."""
     value = st.query_params.get(key)
-    return value if value in allowed else None
+    if value is None or value in allowed:
+        return value
+    invalid = st.session_state.setdefault(INVALID_KEY, [])
+    if key not in invalid:
+        invalid.append(key)
+    return None
+
+
+def invalid_query() -> list[str]:
+    """The query parameters whose values were not valid, once (then forgotten)."""
+    return st.session_state.pop(INVALID_KEY, [])
 
 
 def _geo_clicked(radio_key: str) -> None:
@@ -52,8 +68,9 @@ def _geography(year_geo_version: str) -> str:
     return geo
 
 
-def sidebar_filters() -> Filters:
-    """Render the global filters in the sidebar and return them; called once per run by app.py."""
+def sidebar_filters(scope: Scope = PUBLIC) -> Filters:
+    """Render the global filters in the sidebar and return them (for a viewer of `scope`); called once per run
+    by app.py."""
     state = st.session_state
     key = da.db_key()
     waves = source.waves(key)
@@ -93,7 +110,7 @@ def sidebar_filters() -> Filters:
         names = unit_names(key, lang)
         labels = {NATIONAL: t("filters.national", lang)} | {u: names.get(u, u) for u in options[1:]}
         st.selectbox(t("filters.unit", lang), options, key="unit", format_func=labels.__getitem__)
-    filters = for_wave(lang, year, geo, state["unit"], wave)
+    filters = for_wave(lang, year, geo, state["unit"], wave, scope)
     st.query_params.update({"lang": lang, "year": str(year), "geo": geo, "unit": filters.unit_id})
     state["filters"] = filters
     return filters

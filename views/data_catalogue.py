@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from content import audit_log
 from content import data_catalogue as page
 from i18n import t
+from ui import auth, import_panel
 from ui import components as ui
-from ui import import_panel
 from ui.page_content import load
 from ui.state import current
 
+audit_actions = audit_log.ACTIONS
 filters = current()
 lang = filters.lang
 view = load(page.build, filters)
@@ -25,8 +27,12 @@ st.subheader(view.published_title)
 ui.table(view.published, st, lang)
 ui.note(view.published_note)
 
+ui.note(view.access_note)
+if view.import_title is None:  # a visitor: the catalogue only
+    st.stop()
+
 st.subheader(view.import_title)
-import_panel.render(filters)
+import_panel.render(filters, auth.principal())
 
 st.subheader(view.template_title)
 ui.note(view.template_intro)
@@ -62,3 +68,17 @@ ui.note(view.versions_title)
 ui.note(view.versions_none)
 ui.table(view.versions, st, lang)
 ui.note(view.restore_note)
+
+if view.audit_title:  # administrators
+    st.subheader(view.audit_title)
+    left, right = st.columns(2)
+    days = left.selectbox(t("data.audit.period_label", lang), audit_log.PERIODS, index=1, key="data-audit-days",
+                          format_func=lambda d: t("data.audit.period", lang, days=d))  # fmt: skip
+    action = right.selectbox(t("data.audit.action_label", lang), ("", *audit_actions), key="data-audit-action",
+                             format_func=lambda a: t("data.audit.all_actions", lang) if not a
+                             else t(f"data.audit.action.{a}", lang))  # fmt: skip
+    log = audit_log.build(filters.scope, lang, days, action or None)
+    ui.note(log.intro)
+    ui.note(log.chain)
+    ui.note(log.empty)
+    ui.table(log.table, st, lang)

@@ -26,11 +26,12 @@ if choices.has_results:
                                format_func=choices.element_labels.get, key="dimensions-element")  # fmt: skip
     criteria_box = st.container()
     breakdown_head = st.container()
-    left, right = st.columns(2)
-    breakdown = left.selectbox(t("dimensions.breakdown_select", lang), choices.breakdowns,
-                               key="dimensions-breakdown", format_func=choices.breakdown_labels.get)  # fmt: skip
-    index_code = right.selectbox(t("dimensions.breakdown_index", lang), choices.indices,
-                                 format_func=choices.index_labels.get, key="dimensions-breakdown-index")  # fmt: skip
+    if choices.breakdowns:  # none offered to a viewer who may not see this unit's respondent groups
+        left, right = st.columns(2)
+        breakdown = left.selectbox(t("dimensions.breakdown_select", lang), choices.breakdowns,
+                                   key="dimensions-breakdown", format_func=choices.breakdown_labels.get)  # fmt: skip
+        index_code = right.selectbox(t("dimensions.breakdown_index", lang), choices.indices,
+                                     format_func=choices.index_labels.get, key="dimensions-breakdown-index")  # fmt: skip
     groups_box = st.container()
 heatmap_head = st.container()
 if choices.has_heatmap:

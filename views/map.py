@@ -34,6 +34,8 @@ mode = middle.radio(t("map.colour", lang), list(choices.modes), key="map-colour"
                     format_func=choices.mode_labels.get)  # fmt: skip
 level_choice = right.radio(t("map.level", lang), list(choices.levels), key="map-level",
                            format_func=choices.level_labels.get)  # fmt: skip
+if choices.level_note:
+    right.caption(choices.level_note)
 view = load(page.build, filters, index_code=index_code, mode=mode, level_choice=level_choice)
 with top:
     ui.header(view.header)

@@ -16,17 +16,19 @@ from pathlib import Path
 ALLOWED: dict[str, frozenset[str]] = {
     "i18n": frozenset(),
     "reference": frozenset({"i18n"}),
+    "access": frozenset({"i18n", "store"}),  # roles, rules, accounts, audit; below every reader and writer
+    "data": frozenset({"access"}),  # the account command line's module path (python -m data.users)
     "store": frozenset({"i18n", "reference"}),
     "analysis": frozenset({"i18n", "reference", "store"}),
     "charts": frozenset({"i18n"}),
     "geo": frozenset({"i18n", "reference"}),
-    "ingest": frozenset({"i18n", "reference", "store", "analysis"}),
+    "ingest": frozenset({"i18n", "reference", "store", "analysis", "access"}),
     "demo": frozenset({"i18n", "reference", "store", "analysis"}),
-    "content": frozenset({"i18n", "reference", "store", "analysis", "charts", "geo"}),
-    "briefing": frozenset({"i18n", "content"}),  # renders content objects to files; no Streamlit
-    "ui": frozenset({"i18n", "reference", "store", "ingest", "content", "briefing"}),
+    "content": frozenset({"i18n", "reference", "store", "analysis", "charts", "geo", "access"}),
+    "briefing": frozenset({"i18n", "content", "access"}),  # renders content objects to files; no Streamlit
+    "ui": frozenset({"i18n", "reference", "store", "ingest", "content", "briefing", "access"}),
     "views": frozenset({"i18n", "content", "ui"}),
-    "app": frozenset({"i18n", "store", "content", "ui"}),
+    "app": frozenset({"i18n", "store", "content", "ui", "access"}),
 }
 OURS = frozenset(ALLOWED) | {"bench", "tests"}
 NO_STREAMLIT = frozenset(ALLOWED) - {"ui", "views", "app"}

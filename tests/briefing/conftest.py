@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from access.scope import ADMIN
 from content.filters import Filters
 from content.selection import filters_for
 from content.source import StoreKey
@@ -24,4 +25,4 @@ def store_key(demo_db_path: Path) -> StoreKey:
 @pytest.fixture(scope="session")
 def hanoi_2024(store_key: StoreKey) -> Filters:
     """Hà Nội in 2024 on the 63 provinces, in Vietnamese."""
-    return filters_for(store_key, "vi", 2024, "P63-01")
+    return filters_for(store_key, "vi", 2024, "P63-01", scope=ADMIN)

@@ -145,7 +145,7 @@ def test_no_data(store_key, lang: str) -> None:
 def test_no_variation(store_key, monkeypatch, lang: str) -> None:
     empty = pd.DataFrame(columns=["driver", "rank", "importance"])
     result = DriverResult(empty, 512, 400.0, float("nan"), "", "no_variation", 200)
-    monkeypatch.setattr(source, "drivers", lambda *args: (result, ("access",), None))
+    monkeypatch.setattr(source, "drivers", lambda *args, **kwargs: (result, ("access",), None))
     view = drivers.build(store_key, make_filters(lang, 2024, "P63-01"))
     assert view.status == "no_variation"
     assert view.stop.text == t("drivers.no_variation", lang, n=fmt_number(512, lang, 0))

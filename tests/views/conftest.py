@@ -34,10 +34,35 @@ APP_TIMEOUT_S = 180
 _components: list[BidiComponentManager] = []
 
 
-def new_app() -> AppTest:
-    """AppTest.from_file(app.py). Every AppTest scans the installed packages for custom components on its
-    first run (a second or so each); the packages do not change during the session, so all share one scan."""
+TEST_ADMIN = "test-admin"
+
+
+def signed_in(app: AppTest, user: str, role: str, provinces: tuple[str, ...] = ()) -> AppTest:
+    """`app` as a session signed in as `user` (role 'officer' with `provinces`, or 'admin'): the account is
+    created in the access database if missing (so the session's periodic re-reading of its rights keeps
+    it), and the session starts as `ui.auth.start` leaves it after a successful sign-in. Tests of the
+    sign-in itself go through the form (tests/access)."""
+    from access import accounts  # noqa: PLC0415  (SIPAS_DB is set by then: the access database sits beside it)
+    from access.scope import CLI_ADMIN, Principal, Scope  # noqa: PLC0415
+    from ui import auth  # noqa: PLC0415
+
+    if accounts.scope_of(user) is None:
+        accounts.add(CLI_ADMIN, user, role, None, list(provinces))
+    now = auth._now()
+    app.session_state[auth.PRINCIPAL] = Principal(user, Scope(role, frozenset(provinces)), "password")
+    for key in (auth.SIGNED_IN_AT, auth.LAST_SEEN, auth.CHECKED_AT):
+        app.session_state[key] = now
+    return app
+
+
+def new_app(as_admin: bool = True) -> AppTest:
+    """AppTest.from_file(app.py), signed in as an administrator unless `as_admin` is False (a visitor): the
+    page tests check what the pages show with every right; tests/access checks what each role is refused.
+    Every AppTest scans the installed packages for custom components on its first run (a second or so
+    each); the packages do not change during the session, so all share one scan."""
     app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=APP_TIMEOUT_S)
+    if as_admin:
+        signed_in(app, TEST_ADMIN, "admin")
     if not _components:
         manager = BidiComponentManager()
         manager.discover_and_register_components(start_file_watching=False)

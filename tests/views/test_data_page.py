@@ -15,12 +15,14 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from access import audit
+from access.scope import ADMIN
 from i18n import fmt_number, t
 from reference.methodology import load_waves
 from store import versions
 from store.db import connect_read_only
 from tests.ingest.builders import item_codes, microdata_frame, published_rows_2023
-from tests.views.conftest import open_page
+from tests.views.conftest import TEST_ADMIN, open_page
 from ui import import_panel
 
 PAGE = "views/data_catalogue.py"
@@ -90,13 +92,14 @@ def test_importer_inputs_exist(app: AppTest) -> None:
     assert app.radio(key="data-import-kind").value == "microdata"
     year = app.selectbox(key="data-import-year-microdata")
     assert year.options == [str(y) for y in sorted(load_waves())] and year.value == 2024
-    assert app.text_input(key="data-import-name").label == t("data.import.name", "vi")
+    name = app.text_input(key="data-import-name")  # who imports: the signed-in account, not typed
+    assert name.label == t("data.import.name", "vi") and name.value == TEST_ADMIN and name.disabled
     assert app.radio(key="data-import-pii").value == "drop"
     uploader = app.file_uploader[0]
     assert uploader.label == t("data.import.file", "vi")
     assert sorted(uploader.allowed_type) == [".csv", ".xlsx"]
     assert "200 MB" in uploader.help  # ingest.readers.max_import_bytes() by default
-    assert not app.button  # nothing to confirm before a file is checked
+    assert not [b for b in app.button if b.key == "data-import-confirm"]  # nothing to confirm before a check
 
     app.radio(key="data-import-kind").set_value("published").run()
     assert not app.exception
@@ -127,7 +130,6 @@ def test_bad_file_is_explained_and_blocked(app: AppTest, demo_db_path: Path) -> 
     before = sha256(demo_db_path)
     left = uploads_left()
     open_page(app, PAGE, {"year": "2024"}, "vi")
-    app.text_input(key="data-import-name").input("Nguyễn Văn Kiểm").run()
     upload(app, "sai_2024.csv", bad_csv())
     assert not app.exception, [e.message for e in app.exception]
     assert any(e.startswith(t("data.import.status_invalid", "vi", n=3)[:10]) for e in texts(app.error)), (
@@ -174,9 +176,9 @@ def test_published_table_needs_a_source_then_replace(app: AppTest, demo_db_path:
     metrics = {m.label: m.value for m in app.metric}
     assert metrics[t("data.import.m_rows", "en")] == "6"
     assert metrics[t("data.import.m_units_matched", "en")] == "6"
-    assert app.button(key="data-import-confirm").disabled  # no importer's name yet
-    assert t("data.import.blocked_name", "en") in texts(app.caption)
-    assert sha256(demo_db_path) == before
+    assert not app.button(key="data-import-confirm").disabled  # ready: the importer is the signed-in admin
+    assert t("data.import.blocked_name", "en") not in texts(app.caption)
+    assert sha256(demo_db_path) == before  # nothing written before the confirmation
 
 
 def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monkeypatch) -> None:
@@ -186,7 +188,6 @@ def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monke
         demo_2024 = con.execute("SELECT count(*) FROM respondent WHERE year = 2024").fetchone()[0]
     data = microdata_frame(2024).to_csv(index=False).encode()
     open_page(app, PAGE, {"year": "2024"}, "vi")
-    app.text_input(key="data-import-name").input("Lê Thị Nạp").run()
     upload(app, "phieu_2024.csv", data)
     assert app.button(key="data-import-confirm").disabled  # 2024 is loaded: 'replace' not ticked yet
     assert t("data.import.blocked_replace", "vi") in texts(app.caption)
@@ -207,7 +208,9 @@ def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monke
     assert waves.loc[2024, t("data.col_data_kind", "vi")] == t("data.kind_microdata", "vi")
     assert waves.loc[2024, t("data.col_source", "vi")].startswith("phieu_2024.csv")
     history = next(d.value for d in app.dataframe if t("data.log.who", "vi") in d.value.columns)
-    assert history[t("data.log.who", "vi")].iloc[0] == "Lê Thị Nạp"
+    assert history[t("data.log.who", "vi")].iloc[0] == TEST_ADMIN
+    logged = audit.read(ADMIN, actor=TEST_ADMIN)
+    assert logged["action"].iloc[0] == "replace" and "phieu_2024.csv" in logged["detail"].iloc[0]
     replaced = history[t("data.log.replaced", "vi")].iloc[0]  # what was replaced: the demo's 2024
     assert replaced == t("data.log.replaced_microdata", "vi", n=fmt_number(demo_2024, "vi", 0),
                          source=t("data.source_generated", "vi"))  # fmt: skip
@@ -217,4 +220,4 @@ def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monke
 
     upload(app, "phieu_2024_lan2.csv", data)  # the same bytes again
     assert any("đã được nạp" in i and "phieu_2024.csv" in i for i in texts(app.info))
-    assert not app.button
+    assert not [b for b in app.button if b.key == "data-import-confirm"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access.scope import PUBLIC
 from content import source
 from content.source import StoreKey
 from i18n import t
@@ -40,7 +41,7 @@ def _choose_year(app: AppTest, year: int) -> AppTest:
 
 
 def _expected_rank(store_key: StoreKey, year: int, level: str, unit_id: str) -> tuple[int, int]:
-    ranks = source.ranks(store_key, year, level, "overall").set_index("unit_id")
+    ranks = source.ranks(store_key, year, level, "overall", scope=PUBLIC).set_index("unit_id")
     return int(ranks.loc[unit_id, "rank"]), int(ranks.loc[unit_id, "rank_of"])
 
 

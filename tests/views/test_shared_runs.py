@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from content.serialise import to_json
 from tests.views.conftest import AppStates, open_page
+from ui import auth
 from ui.page_content import SHOWN_KEY
 
 PAGE = "views/dimensions.py"
@@ -26,6 +27,8 @@ def snapshot(app: AppTest) -> tuple[list[tuple[str, str]], dict, dict]:
                 for node in app._tree
                 if getattr(node, "proto", None) is not None]  # fmt: skip
     state = dict(app.session_state.to_dict())
+    for clock in (auth.LAST_SEEN, auth.SIGNED_IN_AT, auth.CHECKED_AT):  # when the session was last active
+        state.pop(clock, None)
     if SHOWN_KEY in state:  # the content object on screen: compared by its JSON (it holds DataFrames)
         shown = state[SHOWN_KEY]
         state[SHOWN_KEY] = (
