@@ -38,7 +38,8 @@ def build(key: StoreKey, scope: Scope, lang: str) -> AccountsContent:
     frame = accounts.listing(scope)
     names = units.unit_names(key, lang)
     provinces = tuple(sorted(u for u in names if u.startswith(("P34-", "P63-"))))
-    labels = {p: f"{names[p]} ({p})" for p in provinces}
+    labels = {p: t("accounts.province_label", lang, name=names[p], id=p,
+                   map=t("filters.geo_34" if p.startswith("P34-") else "filters.geo_63", lang)) for p in provinces}  # fmt: skip
     table = None
     if not frame.empty:
         locked = frame["locked_until"].map(lambda v: "" if v is None or pd.isna(v) else str(v)[:16] + " UTC")

@@ -5,6 +5,7 @@ refuses anyone else."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -34,6 +35,20 @@ class AuditContent:
     facts: dict = field(default_factory=dict)
 
 
+def detail_text(value: object) -> str:
+    """A row's detail as 'key: value · key: value' (stored as JSON), else the text as it is."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    try:
+        parsed = json.loads(str(value))
+    except ValueError:
+        return str(value)
+    if not isinstance(parsed, dict):
+        return str(value)
+    return " · ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in parsed.items()
+                      if v not in (None, "", []))  # fmt: skip
+
+
 def _frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The log rows with translated headers, actions, roles and outcomes (detail kept as text)."""
     return pd.DataFrame(
@@ -47,7 +62,7 @@ def _frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("data.audit.col_outcome", lang): rows["outcome"].map(
                 lambda o: t(f"data.audit.outcome.{o}", lang)
             ),
-            t("data.audit.col_detail", lang): rows["detail"].fillna("").astype(str),
+            t("data.audit.col_detail", lang): rows["detail"].map(detail_text),
         }
     )
 

@@ -12,7 +12,7 @@ from content import source, units
 from content.filters import Filters
 from content.model import Chart, Note, PageHeader
 from content.source import StoreKey
-from i18n import fmt_ci, fmt_number, fmt_pct, has, t
+from i18n import fmt_ci, fmt_number, fmt_pct, has, markup, t
 
 DISPLAY_COLUMNS = ("value", "ci_low", "ci_high", "n", "n_eff", "flags")
 
@@ -46,10 +46,11 @@ def is_suppressed(flags: object) -> bool:
 
 def hover(row: pd.Series, lang: str, name: str | None = None) -> str:
     """Hover text: name, value, CI, n (or 'too few respondents')."""
+    shown = markup.html(name or row.get("label", ""))  # a name is data: never markup in the hover
     if is_suppressed(row.get("flags", "")):
-        return f"<b>{name or row.get('label', '')}</b><br>{t('common.suppressed', lang)}"
+        return f"<b>{shown}</b><br>{t('common.suppressed', lang)}"
     lines = [
-        f"<b>{name or row.get('label', '')}</b>",
+        f"<b>{shown}</b>",
         f"{fmt_pct(row['value'], lang)}",
         t("common.ci95", lang, ci=fmt_ci(row["ci_low"], row["ci_high"], lang)),
         t("common.n_respondents", lang, n=fmt_number(row["n"], lang, 0)),

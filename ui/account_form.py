@@ -10,6 +10,7 @@ from access.scope import AccessDenied
 from content import accounts as page
 from content.filters import Filters
 from i18n import t
+from i18n.markup import md
 from ui import auth
 from ui import components as ui
 from ui.data_access import db_key
@@ -45,6 +46,7 @@ def render(filters: Filters) -> None:
     chosen: list[str] = []
     if action in ("add", "grant", "revoke") and (action != "add" or role == "officer"):
         chosen = st.multiselect(t("accounts.col_provinces", lang), view.provinces, key="accounts-provinces",
+                                placeholder=t("accounts.provinces_placeholder", lang),
                                 format_func=view.province_labels.get)  # fmt: skip
     if st.button(t("accounts.apply", lang), type="primary", key="accounts-apply", disabled=not name):
         try:
@@ -64,12 +66,14 @@ def render(filters: Filters) -> None:
             elif action == "remove":
                 accounts.remove(who, name)
         except accounts.AccountError as problem:
-            st.error(t(f"access.account.{problem.code}", lang, **problem.fields))
+            st.error(
+                t(f"access.account.{problem.code}", lang, **{k: md(v) for k, v in problem.fields.items()})
+            )
         except AccessDenied as refusal:
             st.error(refusal.message(lang))
         else:
             st.success(
-                t("accounts.done", lang, action=view.action_labels[action], user=accounts.normalise(name))
+                t("accounts.done", lang, action=view.action_labels[action], user=md(accounts.normalise(name)))
             )
             if password:
                 st.warning(t("accounts.password_once", lang))

@@ -19,6 +19,7 @@ from access import accounts, audit, settings
 from access.scope import VISITOR, Principal
 from access.signin import identity_principal
 from i18n import t
+from i18n.markup import md
 
 PRINCIPAL = "_sipas_principal"
 SIGNED_IN_AT = "_sipas_signed_in_at"
@@ -142,7 +143,7 @@ def sidebar(who: Principal, lang: str) -> None:
             return
         role = t(f"access.role.{who.scope.role}", lang)
         provinces = ", ".join(sorted(who.scope.provinces))
-        text = t("auth.signed_in_as", lang, user=who.user, role=role)
+        text = t("auth.signed_in_as", lang, user=md(who.user), role=role)
         st.caption(text + (f" · {provinces}" if provinces else ""))
         if st.button(t("auth.signout", lang), key="auth-signout", icon=":material/logout:"):
             sign_out(who)

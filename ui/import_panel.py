@@ -22,7 +22,9 @@ import ingest
 from access.scope import AccessDenied, Principal
 from content import source
 from content.data_catalogue import when_text
+from content.units import unit_names
 from i18n import fmt_number, t
+from i18n.markup import md
 from ingest.microdata import PII_MODES, pii_mode
 from ingest.plan import Plan
 from ingest.published import LEVELS
@@ -95,7 +97,9 @@ def _inputs(filters: Filters, who: Principal) -> tuple[str, int, dict, str]:
     right.text_input(t("data.import.name", lang), value=name, disabled=True, key="data-import-name",
                      help=t("data.import.name_help", lang))  # fmt: skip
     if not who.scope.is_admin:
-        st.caption(t("data.import.officer_scope", lang, provinces=", ".join(sorted(who.scope.provinces))))
+        names = unit_names(da.db_key(), lang)
+        granted = ", ".join(f"{names.get(p, p)} ({p})" for p in sorted(who.scope.provinces))
+        st.caption(t("data.import.officer_scope", lang, provinces=md(granted)))
     options: dict = {}
     if kind == "published":
         a, b, c, d = st.columns(4)
@@ -206,7 +210,8 @@ def _replaces(plan: Plan, lang: str) -> bool:
     r = plan.replaces
     if plan.kind == "microdata":
         kind = r.get("data_kind")
-        source = r.get("file_name") or (t("data.source_generated", lang) if kind == "generated" else "–")
+        source = md(r["file_name"]) if r.get("file_name") else (
+            t("data.source_generated", lang) if kind == "generated" else "–")  # fmt: skip
         st.warning(t("data.import.replaces_microdata", lang, year=plan.year,
                      n=fmt_number(r.get("respondents"), lang, 0),
                      kind=t(f"data.kind_{kind}", lang) if kind else "–", source=source,
@@ -239,7 +244,7 @@ def _run_import(kind: str, year: int, options: dict, who: Principal, upload, dat
         return
     if result is None:
         if plan.status == "unchanged":
-            st.info(t("data.import.status_unchanged", lang, file=upload.name, when="–"))
+            st.info(t("data.import.status_unchanged", lang, file=md(upload.name), when="–"))
         else:
             st.error(t("data.import.recheck_failed", lang))
             _problems(plan, lang)
@@ -262,7 +267,7 @@ def _done_message(lang: str) -> None:
     if not done:
         return
     st.success(t("data.import.done", lang, rows=fmt_number(done["rows"], lang, 0), year=done["year"],
-                 kind=t(f"data.log.kind_{done['kind']}", lang), file=done["file"],
+                 kind=t(f"data.log.kind_{done['kind']}", lang), file=md(done["file"]),
                  version=done["version"]))  # fmt: skip
     if done["replaced"]:
         st.caption(t("data.import.done_replaced", lang))
@@ -291,7 +296,7 @@ def render(filters: Filters, who: Principal) -> None:
         st.caption(t("data.import.choose_file", lang))
         return
     if upload.size > limit:
-        st.error(t("data.import.too_large", lang, file=upload.name, mb=fmt_number(upload.size / MIB, lang, 1),
+        st.error(t("data.import.too_large", lang, file=md(upload.name), mb=fmt_number(upload.size / MIB, lang, 1),
                    limit=fmt_number(limit_mb, lang, 0)))  # fmt: skip
         return
     data = upload.getvalue()
@@ -310,7 +315,7 @@ def render(filters: Filters, who: Principal) -> None:
         return
     if plan.status == "unchanged":
         r = plan.replaces or {}
-        st.info(t("data.import.status_unchanged", lang, file=r.get("file_name") or upload.name,
+        st.info(t("data.import.status_unchanged", lang, file=md(r.get("file_name") or upload.name),
                   when=when_text(r.get("imported_at"), lang)))  # fmt: skip
         return
     if plan.ok:

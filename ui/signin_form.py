@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access import accounts
+from access import accounts, settings
 from access.signin import sign_in
 from content.filters import Filters
 from i18n import t
@@ -13,10 +13,15 @@ from ui import auth
 
 
 def render(filters: Filters) -> None:
-    """The whole Sign-in page."""
-
+    """The whole Sign-in page (the form in a column of reading width)."""
     lang = filters.lang
     st.title(t("auth.title", lang))
+    column, _ = st.columns([2, 3])
+    with column:
+        _body(lang)
+
+
+def _body(lang: str) -> None:
     providers = auth.identity_providers()
     if providers:
         st.caption(t("auth.oidc_intro", lang))
@@ -36,12 +41,15 @@ def render(filters: Filters) -> None:
             password = st.text_input(t("auth.password", lang), type="password", key="auth-password", max_chars=256,
                                      autocomplete="current-password")  # fmt: skip
             submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
+        idle = round(settings.idle_timeout().total_seconds() / 60)
+        st.caption(t("auth.session_note", lang, minutes=idle))
         if submitted:
             outcome = sign_in(name, password)
             if outcome.status == "ok":
                 auth.start(outcome.principal)
                 st.session_state.pop("auth-password", None)
-                st.switch_page("views/overview.py")
+                # the filters ride along in the address: a page switch does not keep the sidebar's widget state
+                st.switch_page("views/overview.py", query_params=dict(st.query_params))
             elif outcome.status == "locked":
                 st.error(t("auth.locked", lang, until=auth.local_time(outcome.locked_until, lang)))
             elif outcome.status == "disabled":

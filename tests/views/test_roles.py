@@ -11,6 +11,7 @@ from access import accounts, audit
 from access.scope import ADMIN, CLI_ADMIN
 from content import source
 from i18n import t
+from i18n.markup import md
 from tests.views.conftest import new_app, signed_in
 
 PASSWORD = "mật-khẩu-thử-nghiệm-1"
@@ -18,6 +19,12 @@ PASSWORD = "mật-khẩu-thử-nghiệm-1"
 
 def texts(elements) -> list[str]:  # noqa: ANN001
     return [e.value for e in elements]
+
+
+def signed_as(app: AppTest, name: str) -> bool:
+    """Whether the sidebar says `name` is signed in (the name is markdown-escaped there)."""
+    return any(t("auth.signed_in_as", lang, user=md(name), role="")[:12] in c and md(name) in c
+               for c in texts(app.caption) for lang in ("vi", "en"))  # fmt: skip
 
 
 @pytest.fixture()
@@ -32,8 +39,8 @@ def _account(name: str, role: str, provinces: list[str]) -> None:
     accounts.unlock(CLI_ADMIN, name)
 
 
-def _sign_in(app: AppTest, name: str, password: str, lang: str = "vi") -> AppTest:
-    app.query_params.update({"lang": lang})
+def _sign_in(app: AppTest, name: str, password: str, lang: str = "vi", **query: str) -> AppTest:
+    app.query_params.update({"lang": lang, **query})
     app.run()
     app.switch_page("views/signin.py").run()
     app.text_input(key="auth-name").input(name)
@@ -59,17 +66,23 @@ def test_a_visitor_has_no_import_no_log_and_is_refused_officer_pages(visitor: Ap
 def test_sign_in_through_the_form_then_sign_out(demo_db_path, monkeypatch) -> None:
     monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
     _account("can-bo-hn", "officer", ["P63-01"])
-    app = _sign_in(new_app(as_admin=False), "can-bo-hn", PASSWORD)
+    app = _sign_in(new_app(as_admin=False), "can-bo-hn", PASSWORD, "en", year="2024", unit="P63-01")
     assert not app.exception
-    assert any("can-bo-hn" in c for c in texts(app.caption))  # the sidebar says who is signed in
+    # the visitor's filters survive the sign-in (the page switch after it carries them)
+    assert (app.session_state["lang"], app.session_state["year"], app.session_state["unit"]) == (
+        "en",
+        2024,
+        "P63-01",
+    )
+    assert signed_as(app, "can-bo-hn")  # the sidebar says who is signed in
     app.switch_page("views/data_catalogue.py").run()
     assert app.file_uploader and app.radio(key="data-import-kind").options == [
-        t("data.import.kind_microdata", "vi")
+        t("data.import.kind_microdata", "en")
     ]  # no national import
     app.switch_page("views/drivers.py").run()  # officers have the Drivers page
     assert not app.exception
     app.button(key="auth-signout").click().run()
-    assert t("auth.signed_out", "vi") in texts(app.info)
+    assert t("auth.signed_out", "en") in texts(app.info)
     log = audit.read(ADMIN, actor="can-bo-hn")
     assert {"signin", "signout"} <= set(log["action"])
 
@@ -83,12 +96,10 @@ def test_wrong_passwords_lock_the_name_with_the_time_it_lifts(demo_db_path, monk
     assert not app.exception
     assert any("locked" in e and "Vietnam time" in e for e in texts(app.error)), texts(app.error)
     _sign_in(app, "khoa-thu", PASSWORD, "en")  # the right password is refused while locked
-    assert any("locked" in e for e in texts(app.error)) and not any(
-        "khoa-thu" in c for c in texts(app.caption)
-    )
+    assert any("locked" in e for e in texts(app.error)) and not signed_as(app, "khoa-thu")
     accounts.unlock(CLI_ADMIN, "khoa-thu")  # an administrator lifts it
     _sign_in(app, "khoa-thu", PASSWORD, "en")
-    assert any("khoa-thu" in c for c in texts(app.caption))
+    assert signed_as(app, "khoa-thu")
     actions = audit.read(ADMIN, actor="khoa-thu")["action"].tolist()
     assert actions.count("signin_failed") == 4 and "signin_locked" in actions and "signin" in actions
 
@@ -130,7 +141,7 @@ def test_an_administrator_manages_accounts_and_reads_the_log(app: AppTest) -> No
     app.multiselect(key="accounts-provinces").select("P63-01").run()
     app.button(key="accounts-apply").click().run()
     assert not app.exception
-    assert any("moi-tao" in s for s in texts(app.success)) and app.code  # the password, shown once
+    assert any(md("moi-tao") in s for s in texts(app.success)) and app.code  # the password, shown once
     assert accounts.scope_of("moi-tao").provinces == {"P63-01"}
     app.switch_page("views/data_catalogue.py").run()
     assert t("data.audit.title", "vi") in [h.value for h in app.subheader]
@@ -145,3 +156,29 @@ def test_an_officer_cannot_open_the_accounts_page(demo_db_path, monkeypatch) -> 
     app.run()
     with pytest.raises(Exception):  # noqa: B017,PT011
         app.switch_page("views/accounts.py").run()
+
+
+def test_idle_sessions_and_disabled_accounts_are_signed_out(demo_db_path, monkeypatch) -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    from ui import auth  # noqa: PLC0415
+
+    monkeypatch.setenv("SIPAS_DB", str(demo_db_path))
+    app = signed_in(new_app(as_admin=False), "ngu-quen", "officer", ("P63-01",))
+    app.query_params.update({"lang": "vi"})
+    app.run()
+    assert signed_as(app, "ngu-quen")
+    app.session_state[auth.LAST_SEEN] = auth._now() - dt.timedelta(minutes=31)  # 30 minutes idle by default
+    app.run()
+    assert t("auth.expired_idle", "vi") in texts(app.info) and not signed_as(app, "ngu-quen")
+    assert "session_expired" in audit.read(ADMIN, actor="ngu-quen")["action"].tolist()
+
+    app = signed_in(new_app(as_admin=False), "ngu-quen", "officer", ("P63-01",))
+    app.run()
+    accounts.set_disabled(CLI_ADMIN, "ngu-quen", True)  # an administrator disables the account meanwhile
+    app.session_state[auth.CHECKED_AT] = auth._now() - dt.timedelta(
+        minutes=2
+    )  # rights are re-read each minute
+    app.run()
+    assert t("auth.expired_account", "vi") in texts(app.info)
+    accounts.set_disabled(CLI_ADMIN, "ngu-quen", False)
