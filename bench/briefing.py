@@ -43,10 +43,11 @@ PHASES = (("content_s", 0.2), ("charts_s", 0.92), ("file_s", 1.0))  # a phase en
 
 def _pack(key, year: int, unit_id: str, fmt: str) -> dict:
     """Build one pack (Vietnamese, as the batch does) and time it, phases included."""
+    from access.scope import ADMIN
     from briefing import build
     from content import selection
 
-    filters = selection.filters_for(key, "vi", year, unit_id)
+    filters = selection.filters_for(key, "vi", year, unit_id, scope=ADMIN)
     marks: list[tuple[float, float]] = []
     started = time.perf_counter()
     data, built = build.make(

@@ -59,7 +59,8 @@ from tests.e2e.helpers import (
     start_streamlit,
 )
 
-PAGES = ["overview", "map", "trends", "dimensions", "profile", "compare", "drivers", "data"]
+# the pages a visitor (no sign-in) opens; Drivers needs a signed-in session (issue 14)
+PAGES = ["overview", "map", "trends", "dimensions", "profile", "compare", "data"]
 # A visit slower than this counts as an error and is left out of the percentiles. The first visit of each
 # concurrent session loads Streamlit's frontend and the Plotly bundle in ten tabs at once on a 2-core machine.
 PAGE_TIMEOUT_S = 120.0
