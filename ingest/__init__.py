@@ -93,7 +93,7 @@ def import_file(
         return plan, result
 
 
-def access_refusal(principal: Principal, plan: Plan, con) -> AccessDenied | None:  # noqa: ANN001
+def access_refusal(principal: Principal, plan: Plan, con: dbmod.Connection) -> AccessDenied | None:
     """Why `principal` may not load the validated `plan` into the store behind `con` (read-only), or None:
     the same rule `import_file` applies under the lock, asked early so the form can say so."""
     replaced = imports.wave_provinces(con, plan.year) if plan.replaces and plan.kind == "microdata" else []

@@ -130,3 +130,12 @@ def test_no_code_changes_or_deletes_audit_rows() -> None:
              if ".venv" not in p.parts and "tests" not in p.parts and pattern.search(p.read_text(encoding="utf-8"))]  # fmt: skip
     assert found == []
     assert "INSERT INTO audit_log" in (root / "store" / "audit.py").read_text(encoding="utf-8")
+
+
+def test_identity_provider_users_get_their_accounts_scope_or_the_visitors(access_db: Path) -> None:
+    accounts.add(CLI_ADMIN, "can.bo@moha.gov.vn", "officer", None, ["P63-01"])  # no password: provider only
+    known = signin.identity_principal("Can.Bo@moha.gov.vn", "sub-1")
+    assert known.user == "can.bo@moha.gov.vn" and known.scope.provinces == {"P63-01"} and known.via == "oidc"
+    stranger = signin.identity_principal("nguoi.la@example.com", "sub-2")
+    assert stranger.scope == PUBLIC and stranger.user == "nguoi.la@example.com"
+    assert signin.sign_in("can.bo@moha.gov.vn", "").status == "bad"  # no password sign-in for it

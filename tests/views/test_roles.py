@@ -182,3 +182,18 @@ def test_idle_sessions_and_disabled_accounts_are_signed_out(demo_db_path, monkey
     app.run()
     assert t("auth.expired_account", "vi") in texts(app.info)
     accounts.set_disabled(CLI_ADMIN, "ngu-quen", False)
+
+
+def test_with_an_identity_provider_the_sign_in_page_offers_it(visitor: AppTest) -> None:
+    """[auth] in secrets: Streamlit's st.login button replaces the password form."""
+    visitor.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "sipas", "client_secret": "s",
+        "server_metadata_url": "https://sso.example/.well-known/openid-configuration",
+    }  # fmt: skip
+    visitor.query_params.update({"lang": "vi"})
+    visitor.run()
+    visitor.switch_page("views/signin.py").run()
+    assert not visitor.exception
+    assert [b.label for b in visitor.button if b.key == "auth-oidc-default"] == [t("auth.oidc_button", "vi")]
+    assert not [w for w in visitor.text_input if w.key in ("auth-name", "auth-password")]
