@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from access import audit
 from access.scope import ADMIN
 from i18n import fmt_number, t
+from i18n.markup import md
 from reference.methodology import load_waves
 from store import versions
 from store.db import connect_read_only
@@ -202,7 +203,7 @@ def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monke
 
     app.button(key="data-import-confirm").click().run()
     assert not app.exception, [e.message for e in app.exception]
-    assert any("48" in s and "phieu_2024.csv" in s for s in texts(app.success))
+    assert any("48" in s and md("phieu_2024.csv") in s for s in texts(app.success))  # the name as text
     waves = app.dataframe[0].value.set_index(t("data.col_year", "vi"))
     assert waves.loc[2024, t("data.col_respondents", "vi")] == 48
     assert waves.loc[2024, t("data.col_data_kind", "vi")] == t("data.kind_microdata", "vi")
@@ -219,5 +220,5 @@ def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monke
     assert not app.file_uploader[0].value  # a fresh, empty uploader after the import
 
     upload(app, "phieu_2024_lan2.csv", data)  # the same bytes again
-    assert any("đã được nạp" in i and "phieu_2024.csv" in i for i in texts(app.info))
+    assert any("đã được nạp" in i and md("phieu_2024.csv") in i for i in texts(app.info))
     assert not [b for b in app.button if b.key == "data-import-confirm"]
