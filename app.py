@@ -25,6 +25,7 @@ PAGES = [
     ("views/accounts.py", "accounts", "nav.accounts"),
 ]
 SIGNIN = ("views/signin.py", "signin", "nav.signin")
+RESTRICTED = "views/restricted.py"
 DEFAULT_PATH = "home"  # reserved by the default page, which is served at the root URL
 
 
@@ -52,12 +53,14 @@ def main() -> None:
     pages.append(
         st.Page(PAGES[0][0], title=t(PAGES[0][2], filters.lang), url_path=PAGES[0][1], visibility="hidden")
     )
-    signin = None
-    if who.user is None:
-        signin = st.Page(
-            SIGNIN[0], title=t(SIGNIN[2], filters.lang), url_path=SIGNIN[1], icon=":material/login:"
-        )
-        pages.append(signin)
+    # an address this role lacks (a link an officer shared) is a hidden page that says why, in the catalogue's
+    # words, not Streamlit's English "page not found"; nothing of the page's content is built
+    pages += [
+        st.Page(RESTRICTED, title=t(key, filters.lang), url_path=url, visibility="hidden")
+        for _, url, key in PAGES if url not in allowed
+    ]  # fmt: skip
+    if who.user is None:  # no icon: a page icon becomes the tab's favicon, fetched from the internet
+        pages.append(st.Page(SIGNIN[0], title=t(SIGNIN[2], filters.lang), url_path=SIGNIN[1]))
     st.sidebar.caption(t("common.app_caption", filters.lang))
     auth.sidebar(who, filters.lang)
     notice = auth.take_notice()

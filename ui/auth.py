@@ -18,8 +18,11 @@ import streamlit as st
 from access import accounts, audit, settings
 from access.scope import VISITOR, Principal
 from access.signin import identity_principal
+from content.filters import Filters
+from content.units import unit_names
 from i18n import t
 from i18n.markup import md
+from ui.data_access import db_key
 
 PRINCIPAL = "_sipas_principal"
 SIGNED_IN_AT = "_sipas_signed_in_at"
@@ -142,12 +145,23 @@ def sidebar(who: Principal, lang: str) -> None:
         if who.user is None:
             return
         role = t(f"access.role.{who.scope.role}", lang)
-        provinces = ", ".join(sorted(who.scope.provinces))
+        names = unit_names(db_key(), lang)
+        provinces = md(", ".join(names.get(p, p) for p in sorted(who.scope.provinces)))
         text = t("auth.signed_in_as", lang, user=md(who.user), role=role)
         st.caption(text + (f" · {provinces}" if provinces else ""))
         if st.button(t("auth.signout", lang), key="auth-signout", icon=":material/logout:"):
             sign_out(who)
             st.rerun()
+
+
+def restricted(filters: Filters) -> None:
+    """The page shown at an address this viewer's role lacks: its reason, and the sign-in link for a visitor."""
+    lang = filters.lang
+    who = principal()
+    st.title(t("auth.restricted_title", lang))
+    st.warning(t("auth.restricted_visitor" if who.user is None else "auth.restricted_role", lang))
+    if who.user is None:
+        st.page_link("views/signin.py", label=t("auth.signin_link", lang))
 
 
 def audited(make: Callable[[], bytes], who: Principal, action: str, unit_id: str | None, year: int | None,

@@ -337,8 +337,6 @@ def render(filters: Filters, who: Principal) -> None:
         blocked = "blocked_errors"
     elif not replace_ok:
         blocked = "blocked_replace"
-    elif not name:
-        blocked = "blocked_name"
     clicked = st.button(t("data.import.confirm", lang), type="primary", key="data-import-confirm",
                         disabled=blocked is not None)  # fmt: skip
     if blocked:

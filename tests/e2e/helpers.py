@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
@@ -306,3 +306,127 @@ def save_artifacts(page: Page, name: str) -> Path:
     ]
     (ARTIFACTS_DIR / f"{safe}.txt").write_text("\n".join(notes) + "\n")
     return png
+
+
+# --- signing in (issue 14) --------------------------------------------------------------------------------
+# The sign-in lives in the Streamlit session: a full page load (page.goto) starts a new session, signed out.
+# After `sign_in`, move with in-app links only (`go_to`), never with page.goto, to stay signed in.
+
+SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
+
+
+def sign_in(
+    page: Page,
+    base_url: str,
+    user: str,
+    password: str,
+    lang: str = "vi",
+    query: str = "",
+    timeout: float = APP_IDLE_TIMEOUT_S,
+) -> Page:
+    """Open the Sign-in page (`/signin?lang=…&<query>`, a new session), fill the built-in form, submit, wait
+    for the app and check that the sidebar says who is signed in ("Đang đăng nhập: {user}" / "Signed in:
+    {user}"). Returns the page, now on the Overview. To be sure of the filters after signing in, choose
+    them in the sidebar (`set_filters`)."""
+    from i18n import t  # the harness itself does not need the app's catalogue
+
+    open_app(page, f"{base_url}/signin?lang={lang}" + (f"&{query}" if query else ""), timeout=timeout)
+    page.get_by_label(t("auth.name", lang), exact=True).fill(user)
+    page.get_by_label(t("auth.password", lang), exact=True).fill(password)
+    page.get_by_role("button", name=t("auth.submit", lang), exact=True).click()
+    wait_for_app(page)
+    caption = t("auth.signed_in_as", lang, user=user, role="\x00").split(" (\x00")[0]
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    try:
+        sidebar.get_by_text(caption, exact=False).first.wait_for(state="visible", timeout=10_000)
+    except Exception as exc:  # say what the page shows instead
+        shown = page.locator('[data-testid="stAlert"]').all_inner_texts()
+        raise AssertionError(
+            f"not signed in as {user!r}: no {caption!r} in the sidebar; alerts: {shown}"
+        ) from exc
+    return page
+
+
+def go_to(page: Page, label: str, quiet: float = APP_IDLE_QUIET_S) -> Page:
+    """Click the sidebar navigation link `label` (in-app: the session, and its sign-in, is kept) and wait."""
+    link = page.locator(SIDEBAR_NAV).get_by_role("link", name=label, exact=True)
+    link.click()
+    # the link is marked current once the server has switched page; then the page's script must finish
+    expect(link).to_have_attribute("aria-current", "page", timeout=APP_IDLE_TIMEOUT_S * 1000)
+    wait_for_app(page, quiet=quiet)
+    return page
+
+
+def sign_out(page: Page, lang: str = "vi") -> Page:
+    """Click the sidebar's sign-out button and wait."""
+    from i18n import t
+
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name=t("auth.signout", lang)).click()
+    wait_for_app(page)
+    return page
+
+
+@contextlib.contextmanager
+def access_db_of(survey_db: Path):
+    """Run the block with `access.*` acting on the access database beside `survey_db` (the one a server
+    started with SIPAS_DB=survey_db uses): $SIPAS_DB and $SIPAS_ACCESS_DB set for the block, then restored."""
+    keys = ("SIPAS_DB", "SIPAS_ACCESS_DB")
+    saved = {key: os.environ.get(key) for key in keys}
+    os.environ["SIPAS_DB"] = str(survey_db)
+    os.environ["SIPAS_ACCESS_DB"] = str(Path(survey_db).parent / "access.duckdb")
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def ensure_account(
+    survey_db: Path, user: str, role: str, password: str, provinces: tuple[str, ...] = ()
+) -> str:
+    """Create account `user` (role 'officer' or 'admin') in the access database beside `survey_db`, acting as
+    the command line's administrator; an account of that name already there gets `password` again (and any
+    lock-out lifted). Returns the stored name."""
+    from access import accounts
+    from access.scope import CLI_ADMIN
+
+    with access_db_of(survey_db):
+        try:
+            return accounts.add(CLI_ADMIN, user, role, password, list(provinces))
+        except accounts.AccountError as exc:
+            if exc.code != "exists":
+                raise
+            accounts.reset(CLI_ADMIN, user, password)
+            return accounts.normalise(user)
+
+
+def set_filters(
+    page: Page,
+    lang: str = "vi",
+    *,
+    year: int | None = None,
+    unit: str | None = None,
+    to_lang: str | None = None,
+) -> Page:
+    """Choose filters in the sidebar as a user does (in-app, so a sign-in is kept): the `year`, then the
+    `unit` by its name as listed in the sidebar's language `lang` (typed into the box: the list is
+    virtualised), then the language `to_lang` (its radio)."""
+    from i18n import t
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if year is not None:
+        sidebar.get_by_role("combobox", name=t("filters.year", lang)).click()
+        page.get_by_role("option", name=str(year), exact=True).click()
+        wait_for_app(page)
+    if unit is not None:
+        sidebar.get_by_role("combobox", name=t("filters.unit", lang)).click()
+        page.keyboard.type(unit)
+        page.get_by_role("option", name=unit, exact=True).click()
+        wait_for_app(page)
+    if to_lang is not None and to_lang != lang:
+        sidebar.get_by_text(t(f"language.{to_lang}", to_lang), exact=True).click()
+        wait_for_app(page)
+    return page

@@ -1,5 +1,7 @@
 """Importing on the Data page in Chromium against a private server and a private copy of the demo database:
-a bad file is explained and nothing is written; a valid 2024 file replaces the wave and shows up at once."""
+a bad file is explained and nothing is written; a valid 2024 file replaces the wave and shows up at once.
+Importing is for signed-in users (issue 14): the importer is the administrator account signed in, and the
+test moves only in-app after signing in (a page load would sign it out)."""
 
 from __future__ import annotations
 
@@ -12,14 +14,24 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from i18n import t
-from tests.e2e.helpers import REPO_ROOT, assert_page_clean, open_app, start_streamlit, wait_for_app
+from tests.e2e.helpers import (
+    REPO_ROOT,
+    assert_page_clean,
+    ensure_account,
+    go_to,
+    set_filters,
+    sign_in,
+    start_streamlit,
+    wait_for_app,
+)
 from tests.ingest.builders import item_codes, microdata_frame
 
 # Streamlit issue #7074: a deep link first probes <page>/_stcore/health and /host-config (404); see test_app.py.
 KNOWN_DEEP_LINK_PROBE = re.compile(
     r"404 \(Not Found\) \(http://127\.0\.0\.1:\d+/\w+/_stcore/(health|host-config):0\)$"
 )
-IMPORTER = "Nguyễn Thị Thử Nghiệm"
+IMPORTER = "e2e-importer"  # the account signed in is who imports (the history shows its name)
+IMPORTER_PASSWORD = "importer-e2e-Pa55word"
 IMPORT_TIMEOUT_S = 90.0
 CELL = 'td[role="gridcell"]'
 
@@ -57,15 +69,17 @@ def test_upload_checks_then_imports(page: Page, demo_db_path: Path, tmp_path: Pa
     bad = tmp_path / "phieu_sai_2024.csv"
     frame.to_csv(bad, index=False)
 
+    ensure_account(db, IMPORTER, "admin", IMPORTER_PASSWORD)  # in the access database beside the copy
     env = {**os.environ, "SIPAS_DB": str(db), "SIPAS_USER": "e2e"}
     server = start_streamlit(REPO_ROOT / "app.py", tmp_path / "server.log", env=env)
     try:
-        open_app(page, f"{server.url}/data?lang=vi&year=2024", timeout=60)
+        sign_in(page, server.url, IMPORTER, IMPORTER_PASSWORD, timeout=60)
+        set_filters(page, year=2024)  # was /data?lang=vi&year=2024
+        go_to(page, t("nav.data", "vi"))
         expect(page.get_by_role("heading", name=t("data.import.title", "vi"), exact=True)).to_be_visible()
         name = page.get_by_role("textbox", name=t("data.import.name", "vi"))
-        name.fill(IMPORTER)
-        name.press("Enter")
-        wait_for_app(page)
+        expect(name).to_have_value(IMPORTER)  # who imports: the account signed in, not typed
+        expect(name).to_be_disabled()
         confirm = page.get_by_role("button", name=t("data.import.confirm", "vi"))
 
         # (a) a bad file: every problem with its row, column and Vietnamese message; nothing written

@@ -1,14 +1,29 @@
 """The Map page in Chromium: drawn offline (no request leaves localhost), islands named, and a click on a
-province opens that province's profile."""
+province opens that province's profile. Districts are for signed-in users (issue 14): the district map is
+opened by a signed-in administrator, moving in-app only (a page load would sign it out)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from geo.layers import province_layer
 from i18n import t
-from tests.e2e.helpers import ARTIFACTS_DIR, assert_page_clean, open_app, wait_for_app
+from tests.e2e.helpers import (
+    ARTIFACTS_DIR,
+    assert_page_clean,
+    ensure_account,
+    go_to,
+    open_app,
+    set_filters,
+    sign_in,
+    wait_for_app,
+)
 from tests.e2e.test_app import KNOWN_DEEP_LINK_PROBE
+
+ADMIN_USER = "e2e-map-admin"
+ADMIN_PASSWORD = "map-e2e-Pa55word"
 
 # pixel position of a lon/lat on the first map figure, from the maplibre instance plotly created
 PROJECT_JS = """([lon, lat]) => {
@@ -54,11 +69,15 @@ def test_clicking_a_province_opens_its_profile(page: Page, app_server: str) -> N
     _clean(page)
 
 
-def test_34_province_map_and_district_drilldown(page: Page, app_server: str) -> None:
+def test_34_province_map_and_district_drilldown(page: Page, app_server: str, demo_db_path: Path) -> None:
     open_app(page, f"{app_server}/map?lang=en&year=2024&geo=34")
     expect(page.get_by_text(t("common.reaggregated_notice", "en", year=2024))).to_be_visible()
     _clean(page)
-    open_app(page, f"{app_server}/map?lang=en&year=2024&geo=63&unit=P63-01")
+    ensure_account(demo_db_path, ADMIN_USER, "admin", ADMIN_PASSWORD)
+    sign_in(page, app_server, ADMIN_USER, ADMIN_PASSWORD)  # was /map?lang=en&year=2024&geo=63&unit=P63-01
+    set_filters(page, year=2024, unit="Hà Nội", to_lang="en")
+    assert "year=2024" in page.url and "geo=63" in page.url and "unit=P63-01" in page.url, page.url
+    go_to(page, t("nav.map", "en"))
     page.get_by_text(t("map.level_below", "en")).click()
     wait_for_app(page)
     page.wait_for_timeout(1000)

@@ -6,6 +6,10 @@ English, a province before it (Hà Nội, 2024, 63 provinces). Each page is open
 read that one visit, which also fails on console errors, requests leaving the machine or an exception.
 To accept intended changes: `SIPAS_UPDATE_BASELINES=1 pytest tests/e2e/test_screens.py` and look at the
 new images before committing them.
+
+Every page shows what an administrator sees (districts on the map, the drivers, the import form; issue 14):
+each case signs in once, chooses its filters in the sidebar and opens the pages by their sidebar links, as
+one user's session (a page load would start a new session, signed out).
 """
 
 from __future__ import annotations
@@ -13,14 +17,25 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, Page
 
 from i18n import t
 from tests.e2e import screens
-from tests.e2e.helpers import ARTIFACTS_DIR, LOCALE, VIEWPORT, app_exceptions, record_problems, wait_for_app
+from tests.e2e.helpers import (
+    ARTIFACTS_DIR,
+    LOCALE,
+    VIEWPORT,
+    app_exceptions,
+    ensure_account,
+    go_to,
+    record_problems,
+    set_filters,
+    sign_in,
+)
 from tests.e2e.screens import compare, raw_findings, visible_text, wait_for_charts
 from tests.e2e.test_app import KNOWN_DEEP_LINK_PROBE  # tolerated deep-link probes (Streamlit #7074)
 
@@ -30,7 +45,17 @@ CASES = {
     "vi-2025-hanoi": ("vi", "year=2025&geo=34&unit=P34-01"),
     "en-2024-hanoi63": ("en", "year=2024&geo=63&unit=P63-01"),
 }
+# the same filters chosen in the sidebar after signing in (the sidebar's units are named in Vietnamese)
+CASE_FILTERS = {
+    "vi-2020-national": {"year": 2020},
+    "vi-2025-hanoi": {"year": 2025, "unit": "Hà Nội"},
+    "en-2024-hanoi63": {"year": 2024, "unit": "Hà Nội", "to_lang": "en"},
+}
 TITLES = {"data": "data.title"}  # page -> title key when it is not '<page>.title'
+ADMIN_USER = "e2e-screens-admin"
+ADMIN_PASSWORD = "screens-e2e-Pa55word"
+ANNOUNCEMENTS_CLEARED_JS = """() => !Array.from(document.querySelectorAll('[role="log"][aria-live]'))
+    .some(log => log.textContent.trim())"""
 
 
 @dataclass
@@ -44,46 +69,67 @@ class Visit:
 
 
 _VISITS: dict[tuple[str, str], Visit] = {}
-_CONTEXTS: dict[str, BrowserContext] = {}
+_SESSIONS: dict[str, Page] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _close_contexts() -> Iterator[None]:
+def _close_sessions() -> Iterator[None]:
     yield
-    for context in _CONTEXTS.values():
-        context.close()
-    _CONTEXTS.clear()
+    for page in _SESSIONS.values():
+        page.context.close()
+    _SESSIONS.clear()
 
 
-def visit(browser: Browser, app_server: str, case: str, page_name: str) -> Visit:
-    """Open a page once for a case (cached for the module's tests). The pages of a case share one browser
-    context, as one user's tabs do (the app's scripts are loaded once, not for every page)."""
-    if (case, page_name) not in _VISITS:
+def session(browser: Browser, app_server: str, demo_db_path: Path, case: str) -> Page:
+    """The signed-in administrator's page for a case, its filters chosen (one session per case)."""
+    if case not in _SESSIONS:
         lang, query = CASES[case]
-        if case not in _CONTEXTS:
-            _CONTEXTS[case] = browser.new_context(viewport=VIEWPORT, locale=LOCALE)
-        context = _CONTEXTS[case]
+        ensure_account(demo_db_path, ADMIN_USER, "admin", ADMIN_PASSWORD)
+        context = browser.new_context(viewport=VIEWPORT, locale=LOCALE)
         page = context.new_page()
         record_problems(context, page)
         try:
-            page.goto(f"{app_server}/{page_name}?lang={lang}&{query}", wait_until="domcontentloaded")
-            wait_for_app(page, quiet=0.3)
-            wait_for_charts(page)
-            errors = [e for e in page.console_errors if not KNOWN_DEEP_LINK_PROBE.search(e)]
-            title = page.locator("h1").first.inner_text()
-            _VISITS[(case, page_name)] = Visit(
-                visible_text(page), page.screenshot(), app_exceptions(page), errors,
-                list(page.external_requests), title,
-            )  # fmt: skip
-        finally:
-            page.close()
+            sign_in(page, app_server, ADMIN_USER, ADMIN_PASSWORD)
+            set_filters(page, **CASE_FILTERS[case])
+            for param in (f"lang={lang}", *query.split("&")):
+                assert param in page.url, f"{case}: {param} not chosen ({page.url})"
+            # the select boxes just used announce "N options available." to screen readers (BaseWeb's
+            # live log, English only): a fresh page load has none, so wait until it has emptied itself
+            page.wait_for_function(ANNOUNCEMENTS_CLEARED_JS, timeout=20_000)
+        except BaseException:
+            context.close()
+            raise
+        _SESSIONS[case] = page
+    return _SESSIONS[case]
+
+
+def visit(browser: Browser, app_server: str, demo_db_path: Path, case: str, page_name: str) -> Visit:
+    """Open a page once for a case (cached for the module's tests) by its sidebar link, in the case's
+    signed-in session. Console errors and outside requests count against the visit during which they
+    happen (those of signing in, against the case's first visit)."""
+    if (case, page_name) not in _VISITS:
+        lang = CASES[case][0]
+        page = session(browser, app_server, demo_db_path, case)
+        go_to(page, t(f"nav.{page_name}", lang), quiet=0.3)
+        page.mouse.move(VIEWPORT["width"] // 2, 2)  # no hover highlight on the link just clicked
+        wait_for_charts(page)
+        errors = [e for e in page.console_errors if not KNOWN_DEEP_LINK_PROBE.search(e)]
+        title = page.locator("h1").first.inner_text()
+        _VISITS[(case, page_name)] = Visit(
+            visible_text(page), page.screenshot(), app_exceptions(page), errors,
+            list(page.external_requests), title,
+        )  # fmt: skip
+        page.console_errors.clear()
+        page.external_requests.clear()
     return _VISITS[(case, page_name)]
 
 
 @pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize("case", list(CASES))
-def test_nothing_raw_on_screen(browser: Browser, app_server: str, case: str, page_name: str) -> None:
-    shown = visit(browser, app_server, case, page_name)
+def test_nothing_raw_on_screen(
+    browser: Browser, app_server: str, demo_db_path: Path, case: str, page_name: str
+) -> None:
+    shown = visit(browser, app_server, demo_db_path, case, page_name)
     lang = CASES[case][0]
     assert not shown.exceptions, shown.exceptions
     assert not shown.console_errors, shown.console_errors
@@ -95,8 +141,10 @@ def test_nothing_raw_on_screen(browser: Browser, app_server: str, case: str, pag
 
 @pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize("case", list(CASES))
-def test_screen_matches_baseline(browser: Browser, app_server: str, case: str, page_name: str) -> None:
-    shown = visit(browser, app_server, case, page_name)
+def test_screen_matches_baseline(
+    browser: Browser, app_server: str, demo_db_path: Path, case: str, page_name: str
+) -> None:
+    shown = visit(browser, app_server, demo_db_path, case, page_name)
     result = compare(f"{case}-{page_name}", shown.png, ARTIFACTS_DIR / "screens")
     assert result.ok, (
         f"{page_name} ({case}): {result.changed:.1%} of the screen differs from {result.baseline.name} "
