@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from access.scope import CLI_ADMIN
+from i18n import t
 from ingest import import_file, restore
 from ingest.readers import Problem
 from ingest.template import TemplateError, write_template
@@ -62,6 +63,8 @@ def _fail(problems: list[Problem], **extra: object) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command."""
     args = _parser().parse_args(argv)
+    if args.command != "template":  # standard output stays one JSON object
+        print(f"{t('access.cli.acting', 'vi')} / {t('access.cli.acting', 'en')}", file=sys.stderr)
     if args.command == "template":
         try:
             files = write_template(args.year, args.out)

@@ -104,3 +104,14 @@ def test_account_command_line(tmp_path: Path, demo_db_path: Path) -> None:
     exported = _users("audit", "--csv", str(out), env=env)
     assert exported.returncode == 0 and "account_add" in out.read_text(encoding="utf-8")
     assert _users("audit", "--verify", env=env).returncode == 0
+
+
+def test_the_import_command_line_says_it_acts_as_administrator(demo_db_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "ingest", "versions", "--db", str(demo_db_path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert (
+        done.returncode == 0
+        and "quyền quản trị viên" in done.stderr
+        and "acting as administrator" in done.stderr
+    )
+    assert done.stdout.strip().startswith("{")  # standard output stays one JSON object
