@@ -40,6 +40,7 @@ def build(key: StoreKey, scope: Scope, lang: str) -> AccountsContent:
     provinces = tuple(sorted(u for u in names if u.startswith(("P34-", "P63-"))))
     labels = {p: t("accounts.province_label", lang, name=names[p], id=p,
                    map=t("filters.geo_34" if p.startswith("P34-") else "filters.geo_63", lang)) for p in provinces}  # fmt: skip
+    short = {p: f"{names[p]} ({p})" for p in provinces}  # in the table: the id says the map
     table = None
     if not frame.empty:
         locked = frame["locked_until"].map(lambda v: "" if v is None or pd.isna(v) else str(v)[:16] + " UTC")
@@ -48,7 +49,7 @@ def build(key: StoreKey, scope: Scope, lang: str) -> AccountsContent:
             t("accounts.col_name", lang): frame["display_name"].fillna(""),
             t("accounts.col_role", lang): frame["role"].map(lambda r: t(f"access.role.{r}", lang)),
             t("accounts.col_provinces", lang): frame["provinces"].map(
-                lambda ps: ", ".join(labels.get(p.strip(), p.strip()) for p in ps.split(",") if p.strip())),
+                lambda ps: ", ".join(short.get(p.strip(), p.strip()) for p in ps.split(",") if p.strip())),
             t("accounts.col_signin", lang): frame["has_password"].map(
                 lambda has: t("accounts.by_password" if has else "accounts.by_provider", lang)),
             t("accounts.col_state", lang): [t("accounts.state_disabled", lang) if d else
