@@ -43,7 +43,7 @@ def build(key: StoreKey, scope: Scope, lang: str) -> AccountsContent:
     short = {p: f"{names[p]} ({p})" for p in provinces}  # in the table: the id says the map
     table = None
     if not frame.empty:
-        locked = frame["locked_until"].map(lambda v: "" if v is None or pd.isna(v) else str(v)[:16] + " UTC")
+        locked = frame["locked_until"].map(lambda v: "" if v is None or pd.isna(v) else str(v)[:16])
         table = Table("accounts-table", pd.DataFrame({
             t("accounts.col_user", lang): frame["username"],
             t("accounts.col_name", lang): frame["display_name"].fillna(""),
