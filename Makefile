@@ -20,7 +20,7 @@ export SIPAS_DB CHROMIUM_PATH
 help:
 	@echo "make venv    create/refresh .venv from requirements*.txt (only when they change)"
 	@echo "make db      build the demo database $(SIPAS_DB) if it is missing"
-	@echo "make run     start the dashboard on http://localhost:$${PORT:-8501}"
+	@echo "make run     start the dashboard on http://localhost:$${PORT:-8501} (this machine only; ADDRESS=0.0.0.0 for all)"
 	@echo "make admin   create the first administrator account (ADMIN=name, default admin; password printed once)"
 	@echo "make test    ruff check + ruff format --check + the whole pytest suite (needs $(CHROMIUM_PATH))"
 	@echo "make lint    ruff check + ruff format --check"
@@ -43,9 +43,11 @@ $(SIPAS_DB): | $(STAMP)
 	@mkdir -p "$(dir $@)"
 	$(PY) -m demo --db "$@"
 
+# Listens on 127.0.0.1 unless told otherwise (ADDRESS=0.0.0.0 for every interface; docs/deploy.md puts the
+# app behind a reverse proxy instead).
 run: venv db
-	$(PY) -m streamlit run app.py --server.port $${PORT:-8501} --server.headless true \
-		--browser.gatherUsageStats false
+	$(PY) -m streamlit run app.py --server.port $${PORT:-8501} --server.address $${ADDRESS:-127.0.0.1} \
+		--server.headless true --browser.gatherUsageStats false
 
 # The first administrator: a generated password is printed once (never a built-in one). More accounts and
 # changes: `$(PY) -m data.users --help`, or the Accounts page once signed in as administrator.

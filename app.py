@@ -38,6 +38,7 @@ def main() -> None:
     if not db.db_path().exists():
         st.error(t("common.no_database", lang, path=str(db.db_path())))
         st.stop()
+    da.clean_leftovers_once()
     da.pin_db_key()
     who = auth.principal()
     filters = sidebar_filters(who.scope)

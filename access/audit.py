@@ -19,7 +19,7 @@ from store import audit as table
 
 ACTIONS = (
     "signin", "signin_failed", "signin_locked", "signout", "session_expired",
-    "import", "import_refused", "replace", "restore",
+    "import", "import_refused", "replace", "restore", "pin", "unpin",
     "export_table", "export_image", "briefing_pack",
     "account_add", "account_remove", "account_reset", "account_grant", "account_revoke", "account_role",
     "account_unlock", "account_disable", "account_enable",

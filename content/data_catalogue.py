@@ -54,6 +54,11 @@ class DataContent:
     versions: Table | None = None
     versions_none: Note | None = None
     restore_note: Note | None = None
+    versions_rule: Note | None = None  # which versions pruning keeps
+    manage_title: str | None = None  # administrators: pin or restore a version (`ui.versions_panel`)
+    version_names: list[str] = field(default_factory=list)  # newest first
+    version_pinned: dict[str, bool] = field(default_factory=dict)
+    version_current: str | None = None
     facts: dict = field(default_factory=dict)
 
 
@@ -122,9 +127,35 @@ def history_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def kept_reasons(stored: list[versions.Version], lang: str) -> dict[Path, str]:
+    """Why each stored version survives pruning (`store.versions.protected`, plus the most recent ones)."""
+    first = stored[0].path if stored else None
+    newest = {v.label: v.path for v in stored}
+    protected = versions.protected(stored)
+    recent = [v.path for v in stored if v.path not in protected][-versions.keep_versions() :]
+    out = {}
+    for v in stored:
+        why = [
+            key
+            for key, hit in (
+                ("kept_current", v.current),
+                ("kept_first", v.path == first),
+                ("kept_last", newest.get(v.label) == v.path),
+                ("kept_pinned", v.pinned),
+            )
+            if hit
+        ]
+        text = [t(f"data.versions.{k}", lang) for k in why]
+        if v.path in recent:
+            text.append(t("data.versions.kept_recent", lang, n=versions.keep_versions()))
+        out[v.path] = "; ".join(text)
+    return out
+
+
 def versions_frame(stored: list[versions.Version], lang: str) -> pd.DataFrame:
     """Stored database versions (`store.versions.list_versions`, oldest first) shown newest first; size in MB
-    = bytes / 10⁶, one decimal."""
+    = bytes / 10⁶, one decimal; why each one is kept."""
+    kept = kept_reasons(stored, lang)
     rows = [
         {
             t("data.versions.name", lang): v.path.name,
@@ -134,6 +165,7 @@ def versions_frame(stored: list[versions.Version], lang: str) -> pd.DataFrame:
             t("data.versions.label", lang): v.label,
             t("data.versions.size", lang): round(v.size_bytes / 1e6, 1),
             t("data.versions.current", lang): v.current,
+            t("data.versions.kept", lang): kept[v.path],
         }
         for v in reversed(stored)
     ]
@@ -175,7 +207,9 @@ def _waves(key: StoreKey, lang: str) -> pd.DataFrame:
 
 def _published(key: StoreKey, filters: Filters) -> pd.DataFrame:
     """Every published figure (names, value as published, value, published rank, who measured it, source)
-    with a link to the unit's profile and to its source; translated headers."""
+    with a link to the unit's profile and to its source; translated headers. The source is shown as text
+    (it comes from the imported file); the link column holds it only when it is an http(s) URL
+    (`content.common.source_links`)."""
     lang = filters.lang
     published = source.published(key)
     name_col = "name_vi" if lang == "vi" else "name_en"
@@ -194,15 +228,17 @@ def _published(key: StoreKey, filters: Filters) -> pd.DataFrame:
             t("data.pub.rank", lang): published["rank"].astype("Int64"),
             t("data.pub.measured_by", lang): published["measured_by"].map(lambda m: measured.get(m, m)),
             t("table.source", lang): published["source"],
+            t("table.source_link", lang): common.source_links(published["source"]),
         }
     ).reset_index(drop=True)
 
 
-def build(key: StoreKey, filters: Filters) -> DataContent:
-    """The Data page: loaded waves, published figures, import history and stored versions."""
+def build(key: StoreKey, filters: Filters, stored: tuple = ()) -> DataContent:
+    """The Data page: loaded waves, published figures, import history and stored versions. `stored` is the
+    state of the versions folder (`ui.versions_panel.token`): a cache key only, read again here."""
     lang = filters.lang
     published = _published(key, filters)
-    links = {"profile": t("table.open_profile", lang), t("table.source", lang): ""}
+    links = {"profile": t("table.open_profile", lang), t("table.source_link", lang): ""}
     out = DataContent(
         header=common.header(filters, "data.title", breaks=False),
         waves_title=t("data.waves", lang),
@@ -228,10 +264,17 @@ def build(key: StoreKey, filters: Filters) -> DataContent:
         out.history_empty = Note("caption", t("data.log.empty", lang))
     else:
         out.history = Table("data-history", history)
-    stored = versions_frame(versions.list_versions(database_path(key)), lang)
+    listed = versions.list_versions(database_path(key))
+    stored = versions_frame(listed, lang)
     if stored.empty:
         out.versions_none = Note("caption", t("data.versions.none", lang))
     else:
         out.versions = Table("data-versions", stored)
+        out.versions_rule = Note("caption", t("data.versions.keep_rule", lang, n=versions.keep_versions()))
+        if filters.scope.is_admin:
+            out.manage_title = t("data.versions.manage", lang)
+            out.version_names = [v.path.name for v in reversed(listed)]
+            out.version_pinned = {v.path.name: v.pinned for v in listed}
+            out.version_current = next((v.path.name for v in listed if v.current), None)
     out.facts |= {"imports": len(history), "versions": len(stored)}
     return out

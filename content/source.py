@@ -291,6 +291,16 @@ def previous_year(key: StoreKey, year: int) -> int | None:
     return earlier[-1] if earlier else None
 
 
+def coverage(key: StoreKey, year: int) -> tuple[int, int]:
+    """(provinces with respondents, provinces of the wave's geography) for `year`: (63, 63) for a whole
+    wave, (1, 63) for a wave that holds one province's survey; (0, N) without microdata."""
+    frame = wave_catalogue(key)
+    row = frame.loc[frame["year"] == year]
+    if row.empty:
+        return 0, 0
+    return int(row["provinces"].iloc[0]), int(row["design_provinces"].iloc[0])
+
+
 def geo_version(key: StoreKey, year: int) -> str:
     """'pre2025' or '2025': the map a wave was collected on."""
     frame = waves(key)

@@ -272,12 +272,15 @@ def import_history(con: Connection) -> pd.DataFrame:
 
 
 def wave_catalogue(con: Connection) -> pd.DataFrame:
-    """Per wave: methodology, geography, kind of data, respondents, provinces and PSUs covered."""
+    """Per wave: methodology, geography, kind of data, respondents, provinces and PSUs covered, and the
+    provinces of the wave's geography (`design_provinces`: 63 before the 2025 reorganisation, 34 after)."""
     return con.execute(
         """
         SELECT s.year, s.methodology_id, s.geo_version, s.data_kind,
                count(r.resp_no) AS respondents, count(DISTINCT r.province_id) AS provinces,
-               count(DISTINCT r.psu_id) AS psus
+               count(DISTINCT r.psu_id) AS psus,
+               (SELECT count(*) FROM admin_unit u
+                WHERE u.level = 'province' AND u.geo_version = s.geo_version) AS design_provinces
         FROM survey_wave s LEFT JOIN respondent r ON r.year = s.year
         GROUP BY ALL ORDER BY s.year
         """

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from content.source import StoreKey, current_key
+from ingest import cleanup
+from store import db
 
 PIN_KEY = "_sipas_db_key"
 
@@ -24,3 +26,13 @@ def db_key() -> StoreKey:
     except Exception:  # outside a Streamlit script run (no session)
         pinned = None
     return tuple(pinned) if pinned else current_key()
+
+
+@st.cache_resource(show_spinner=False)
+def clean_leftovers_once() -> int:
+    """Once per server process, at its first page run: clear what a killed import or server left behind
+    (`ingest.cleanup.at_start`; skipped while an import holds the lock). Returns how many paths went."""
+    try:
+        return len(cleanup.at_start(db.db_path()))
+    except OSError:  # a read-only data folder: the app still serves, the next import cleans up
+        return 0

@@ -9,7 +9,7 @@ import streamlit as st
 from content import audit_log
 from content import data_catalogue as page
 from i18n import t
-from ui import auth, import_panel
+from ui import auth, import_panel, versions_panel
 from ui import components as ui
 from ui.page_content import load
 from ui.state import current
@@ -17,7 +17,7 @@ from ui.state import current
 audit_actions = audit_log.ACTIONS
 filters = current()
 lang = filters.lang
-view = load(page.build, filters)
+view = load(page.build, filters, stored=versions_panel.token())
 ui.header(view.header)
 
 st.subheader(view.waves_title)
@@ -67,6 +67,8 @@ ui.table(view.history, st, lang)
 ui.note(view.versions_title)
 ui.note(view.versions_none)
 ui.table(view.versions, st, lang)
+ui.note(view.versions_rule)
+versions_panel.render(view, auth.principal(), lang)
 ui.note(view.restore_note)
 
 if view.audit_title:  # administrators

@@ -123,8 +123,10 @@ def start_streamlit(
     env: Mapping[str, str] | None = None,
     cwd: Path = REPO_ROOT,
     timeout: float = SERVER_START_TIMEOUT_S,
+    address: str | None = "127.0.0.1",
 ) -> StreamlitServer:
-    """Start `streamlit run script` on a free port and wait until /_stcore/health answers "ok".
+    """Start `streamlit run script` on a free port and wait until /_stcore/health answers "ok". `address`
+    None: no --server.address, so .streamlit/config.toml decides where it listens.
 
     On failure (process exits, or no "ok" within `timeout` seconds) the process group is killed and
     RuntimeError is raised with the tail of the server output.
@@ -138,8 +140,7 @@ def start_streamlit(
         str(script),
         "--server.port",
         str(port),
-        "--server.address",
-        "127.0.0.1",
+        *(["--server.address", address] if address else []),
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
