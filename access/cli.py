@@ -22,6 +22,7 @@ from pathlib import Path
 from access import accounts, audit, passwords
 from access.scope import CLI_ADMIN
 from i18n import t
+from i18n.safe_cells import safe_frame
 from store import db as dbmod
 from store import queries
 
@@ -152,7 +153,9 @@ def run(args: argparse.Namespace) -> int:
             return 0 if broken is None else 1
         frame = audit.read(CLI_ADMIN.scope, limit=None if args.csv else args.limit)
         if args.csv:
-            frame.drop(columns=["prev_hash"]).to_csv(args.csv, index=False)
+            safe_frame(frame.drop(columns=["prev_hash"])).to_csv(
+                args.csv, index=False
+            )  # no cell runs as a formula
             print(t("access.cli.audit_written", lang, n=len(frame), path=str(args.csv)))
         else:
             for row in frame.itertuples():

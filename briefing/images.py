@@ -22,10 +22,10 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from briefing import fonts
+from briefing import fonts, text
 from briefing.errors import ExportUnavailable, TextNotRendered
 from content.model import Chart
-from i18n import t
+from i18n import markup, t
 
 FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -138,12 +138,13 @@ def has_ink(image: bytes, box: tuple[int, int, int, int], minimum: int = 40) -> 
 
 
 def _stamp_lines(chart: Chart, stamp: Stamp, width: int) -> list[tuple[str, str]]:
+    """The stamp's lines (HTML-escaped words, colour): unit, year and the caption (markdown on screen: its
+    plain words here), then the notice."""
     chars = max(40, int(width / (STAMP_FONT * 0.55)))
-    lines = [
-        (line, "#444444") for line in textwrap.wrap(f"{stamp.unit} · {stamp.year} · {chart.caption}", chars)
-    ]
+    context = f"{stamp.unit} · {stamp.year} · {text.plain(chart.caption)}"
+    lines = [(markup.html(line), "#444444") for line in textwrap.wrap(context, chars)]
     if stamp.notice:
-        lines += [(line, "#A33A00") for line in textwrap.wrap(stamp.notice, chars)]
+        lines += [(markup.html(line), "#A33A00") for line in textwrap.wrap(stamp.notice, chars)]
     return lines
 
 
@@ -161,7 +162,7 @@ def stamped(chart: Chart, stamp: Stamp, width: int = WIDTH) -> tuple[go.Figure, 
     title_size = int(layout.title.font.size or 17)
     shift = title_size + 2
     stamp_html = "<br>".join(
-        f"<span style='font-size:{STAMP_FONT}px;color:{colour}'>{text}</span>" for text, colour in lines
+        f"<span style='font-size:{STAMP_FONT}px;color:{colour}'>{words}</span>" for words, colour in lines
     )
     title = str(layout.title.text or "")
     pad = dict(layout.title.pad.to_plotly_json()) if layout.title.pad else {}

@@ -116,10 +116,10 @@ def _metrics(canvas: Canvas, metrics: list[Metric], box: layout.Box) -> None:
         canvas.setFillColor(Color(0xF2 / 255, 0xF4 / 255, 0xF8 / 255))
         canvas.setStrokeColor(Color(0xD0 / 255, 0xD5 / 255, 0xDD / 255))
         canvas.rect(x, y, w, h, fill=1, stroke=1)
-        flowables = [Paragraph(_escape(metric.label), _style(12 * SCALE, layout.GREY)),
-                     Paragraph(_escape(metric.text), _style(26 * SCALE, layout.INK, bold=True))]  # fmt: skip
+        flowables = [Paragraph(_escape(text.plain(metric.label)), _style(12 * SCALE, layout.GREY)),
+                     Paragraph(_escape(text.plain(metric.text)), _style(26 * SCALE, layout.INK, bold=True))]  # fmt: skip
         if metric.delta:
-            flowables.append(Paragraph(_escape(metric.delta), _style(11 * SCALE, layout.GREY)))
+            flowables.append(Paragraph(_escape(text.plain(metric.delta)), _style(11 * SCALE, layout.GREY)))
         _place(
             canvas,
             flowables,
@@ -132,7 +132,9 @@ def _tables(canvas: Canvas, tables: list[Table], box: layout.Box, lang: str) -> 
     size = 10 * SCALE
     for table in tables:
         if table.title:
-            flowables.append(Paragraph(_escape(table.title), _style(14 * SCALE, layout.INK, bold=True)))
+            flowables.append(
+                Paragraph(_escape(text.plain(table.title)), _style(14 * SCALE, layout.INK, bold=True))
+            )
         cells = cell_texts(table.frame, lang)
         head = [Paragraph(_escape(str(c)), _style(size, (255, 255, 255), bold=True)) for c in cells.columns]
         body = [[Paragraph(_escape(str(v)), _style(size, layout.INK)) for v in row]
@@ -176,7 +178,7 @@ def _title_page(canvas: Canvas, pack: Pack, pages: int) -> None:
 
 def _page(canvas: Canvas, pack: Pack, slide: Slide, images: dict[str, tuple[bytes, int, int]], page: int,
           pages: int) -> None:  # fmt: skip
-    _place(canvas, [Paragraph(_escape(slide.title), _style(26 * SCALE, layout.INK, bold=True))],
+    _place(canvas, [Paragraph(_escape(text.plain(slide.title)), _style(26 * SCALE, layout.INK, bold=True))],
            layout.Box(layout.MARGIN, layout.TITLE_TOP, layout.WIDTH - 2 * layout.MARGIN, layout.TITLE_HEIGHT))  # fmt: skip
     places = layout.boxes(slide, layout.A4_HEIGHT)
     if "metrics" in places:

@@ -79,10 +79,10 @@ def _metrics(slide, metrics: list[Metric], box: layout.Box) -> None:  # noqa: AN
         frame = shape.text_frame
         frame.word_wrap = True
         frame.vertical_anchor = MSO_ANCHOR.TOP
-        _write(frame.paragraphs[0], (text.Run(metric.label),), 12, layout.GREY)
-        _write(frame.add_paragraph(), (text.Run(metric.text),), 26, layout.INK, bold=True)
+        _write(frame.paragraphs[0], (text.Run(text.plain(metric.label)),), 12, layout.GREY)
+        _write(frame.add_paragraph(), (text.Run(text.plain(metric.text)),), 26, layout.INK, bold=True)
         if metric.delta:
-            _write(frame.add_paragraph(), (text.Run(metric.delta),), 11, layout.GREY)
+            _write(frame.add_paragraph(), (text.Run(text.plain(metric.delta)),), 11, layout.GREY)
         for paragraph in frame.paragraphs:
             paragraph.alignment = PP_ALIGN.LEFT
 
@@ -94,7 +94,7 @@ def _tables(slide, tables: list[Table], box: layout.Box, lang: str) -> None:  # 
     for table in tables:
         if table.title:
             _write(_frame(slide, layout.Box(box.left, top, box.width, row_height)).paragraphs[0],
-                   (text.Run(table.title),), 14, layout.INK, bold=True)  # fmt: skip
+                   (text.Run(text.plain(table.title)),), 14, layout.INK, bold=True)  # fmt: skip
             top += row_height
         cells = cell_texts(table.frame, lang)
         shape = slide.shapes.add_table(len(cells) + 1, len(cells.columns), Inches(box.left), Inches(top),
@@ -143,7 +143,7 @@ def _footer(slide, pack: Pack, page: int, pages: int) -> None:  # noqa: ANN001
 def _chrome(slide, pack: Pack, title: str, page: int, pages: int) -> None:  # noqa: ANN001
     width = layout.WIDTH - 2 * layout.MARGIN
     head = _frame(slide, layout.Box(layout.MARGIN, layout.TITLE_TOP, width, layout.TITLE_HEIGHT))
-    _write(head.paragraphs[0], (text.Run(title),), 26, layout.INK, bold=True)
+    _write(head.paragraphs[0], (text.Run(text.plain(title)),), 26, layout.INK, bold=True)
     _footer(slide, pack, page, pages)
 
 

@@ -1,13 +1,29 @@
 """Our catalogue's light markdown (bold, italics, bullets, line breaks) as plain runs for slides and PDF
-pages: the words a reader sees on screen, without the markup."""
+pages: the words a reader sees on screen, without the markup. Text from data arrives escaped
+(`i18n.markup.md`): its escaped characters are words, never markup (an escaped '<b>' or '**' stays as
+typed)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+from i18n import markup
+
+_ESCAPED = re.compile(r"\\([" + re.escape(markup.SPECIAL) + "])")
 _TAGS = re.compile(r"</?(?:b|i|sup|sub|span)[^>]*>")
+_HELD = 0xE000  # escaped characters are held as private-use characters while the markup is read
+_HELD_CHARS = re.compile(f"[{chr(_HELD)}-{chr(_HELD + 0x7F)}]")
+
+
+def _hold(text: str) -> str:
+    """Escaped characters ('\\*', '\\<') as private-use characters no markup rule acts on."""
+    return _ESCAPED.sub(lambda m: chr(_HELD + ord(m.group(1))), text)
+
+
+def _release(text: str) -> str:
+    """The held characters back as themselves; the invisible joiners `i18n.markup.md` puts in dropped."""
+    return _HELD_CHARS.sub(lambda m: chr(ord(m.group()) - _HELD), text).replace(markup.JOINER, "")
 
 
 @dataclass(frozen=True)
@@ -33,18 +49,13 @@ class Line:
 
 
 def _runs(line: str) -> tuple[Run, ...]:
-    """Split on ** (bold) and single * or _ pairs (italic); backslash escapes become the character."""
-    placeholder = "\x00"
-    line = _ESCAPED.sub(lambda m: placeholder + m.group(1), line)
+    """Split on ** (bold) and single * pairs (italic) of a line whose escapes are held (`_hold`); the held
+    characters become themselves."""
     runs: list[Run] = []
     bold = italic = False
     buffer = ""
     i = 0
     while i < len(line):
-        if line[i] == placeholder:
-            buffer += line[i + 1]
-            i += 2
-            continue
         if line.startswith("**", i):
             if buffer:
                 runs.append(Run(buffer, bold, italic))
@@ -61,13 +72,13 @@ def _runs(line: str) -> tuple[Run, ...]:
         i += 1
     if buffer:
         runs.append(Run(buffer, bold, italic))
-    return tuple(runs)
+    return tuple(Run(_release(run.text), run.bold, run.italic) for run in runs)
 
 
 def lines(markdown: str) -> list[Line]:
     """The lines of a note: '- ' starts a bullet, a blank line or a hard break ('  \\n') ends a line."""
     out = []
-    for raw in markdown.replace("  \n", "\n").split("\n"):
+    for raw in _hold(markdown).replace("  \n", "\n").split("\n"):
         stripped = raw.strip()
         if not stripped:
             continue

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import interval_dots, styled, title_layout, wrap
+from charts.figures import escaped_all, interval_dots, styled, title_layout, wrap
 from charts.palette import MUTED, SEQUENTIAL, mark_colour
 
 HEATMAP_TICK_CHARS = 22  # column labels of the heatmap: wrapped at this width, two lines, at -45°
@@ -92,7 +92,7 @@ def unit_heatmap(
     ticks = [wrap(names.get(c, c), HEATMAP_TICK_CHARS, 2) for c in codes]
     fig = go.Figure(
         go.Heatmap(
-            z=values.to_numpy(dtype=float), x=codes, y=list(values.index),
+            z=values.to_numpy(dtype=float), x=codes, y=escaped_all(values.index),
             text=hover.to_numpy(dtype=object), hoverinfo="text", hoverongaps=True,
             colorscale=SEQUENTIAL, colorbar={"title": {"text": wrap(value_label, 12, 3)}, "thickness": 14},
             xgap=1, ygap=1,

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.checks import CHAR_WIDTH, DEFAULT_WIDTH, LINE_HEIGHT, legend_rows
-from charts.figures import styled, title_layout, wrap
+from charts.figures import escaped, styled, title_layout, wrap
 from charts.palette import BREAK_LINE, WHISKER, element_colour
 
 HEIGHT = 600
@@ -98,12 +98,12 @@ def importance_performance_matrix(
                          "color": colour, "thickness": 1.2, "width": 3},
                 error_y={"type": "data", "symmetric": False, "array": [yh - yi], "arrayminus": [yi - yl],
                          "color": colour, "thickness": 1.2, "width": 3},
-                hovertext=[row["hover"]], hoverinfo="text", name=str(row["label"]), showlegend=False,
+                hovertext=[row["hover"]], hoverinfo="text", name=escaped(row["label"]), showlegend=False,
             )
         )  # fmt: skip
     for symbol, name in zip(("circle", "circle-open"), legend_labels, strict=True):
         if name:
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=escaped(name), hoverinfo="skip",
                                      marker={"size": 12, "symbol": symbol, "color": BREAK_LINE}))  # fmt: skip
     xs = pd.concat([x, x_lo, x_hi, pd.Series([x_cut])]).dropna()
     ys = pd.concat([y, y_lo, y_hi, pd.Series([y_cut])]).dropna()
@@ -130,7 +130,7 @@ def importance_performance_matrix(
     }
     blocked = []
     for quadrant, (cx, cy, xanchor, yanchor) in corners.items():
-        text = f"<b>{quadrant_labels[quadrant]}</b>"
+        text = f"<b>{escaped(quadrant_labels[quadrant])}</b>"
         fig.add_annotation(x=cx, y=cy, xref="paper", yref="paper", text=text, showarrow=False,
                            xanchor=xanchor, yanchor=yanchor, font={"color": "#555555", "size": 12})  # fmt: skip
         w = len(quadrant_labels[quadrant]) * CHAR_WIDTH * 12 + 8
@@ -148,8 +148,8 @@ def importance_performance_matrix(
                            showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#888888", standoff=7,
                            xanchor="center", yanchor="middle", font={"size": LABEL_FONT, "color": "#222222"},
                            bgcolor="rgba(255,255,255,0.75)")  # fmt: skip
-    fig.update_xaxes(range=x_range, title=x_label, showgrid=True, gridcolor="#eeeeee")
-    fig.update_yaxes(range=y_range, title=y_label)
+    fig.update_xaxes(range=x_range, title=escaped(x_label), showgrid=True, gridcolor="#eeeeee")
+    fig.update_yaxes(range=y_range, title=escaped(y_label))
     fig = styled(fig, title, subtitle, height=HEIGHT, lang=lang)
     fig.update_layout(
         title=title_block, margin={**MARGIN, "t": top}, showlegend=bool(legend_labels[0]),

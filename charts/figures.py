@@ -1,7 +1,10 @@
 """Pure plotly builders: tidy DataFrame + texts -> go.Figure. No Streamlit, no SQL, nothing fetched online.
 
 Texts (titles, axis labels, hover labels) are passed in already translated; numbers in hover text are
-pre-formatted by the caller so Vietnamese formatting (84,50%) is kept.
+pre-formatted by the caller so Vietnamese formatting (84,50%) is kept. Every plain text a builder is given
+(titles, subtitles, axis and legend labels, category names, annotations) may hold words from data and is
+escaped here (`escaped`, `wrap`: plotly reads <a href>, <b> and the like in them); hover texts arrive as HTML
+built by the caller, with the values from data already escaped (`i18n.markup`).
 """
 
 from __future__ import annotations
@@ -11,8 +14,20 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.palette import BASE, FONT, HIGHLIGHT, TARGET, element_colour
+from i18n import markup
 
 TARGET_LEVEL = 80.0
+
+
+def escaped(value: object) -> str:
+    """Plain text (a title, a name, a label) as plotly text: '<', '>', '&' and quotes escaped, so nothing in
+    it becomes a link, a tag or an entity."""
+    return markup.html(value)
+
+
+def escaped_all(values: pd.Series | list) -> list[str]:
+    """`escaped` of every value (category names of an axis, in their order)."""
+    return [escaped(v) for v in values]
 
 
 def styled(fig: go.Figure, title: str, subtitle: str, height: int = 420, lang: str = "vi") -> go.Figure:
@@ -20,7 +35,7 @@ def styled(fig: go.Figure, title: str, subtitle: str, height: int = 420, lang: s
     (`uirevision`), and number separators of the language (vi: 84,5 and 36.525)."""
     fig.update_layout(
         separators=",." if lang == "vi" else ".,",
-        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.0, "xanchor": "left"},
+        title={"text": f"{escaped(title)}<br><sup>{escaped(subtitle)}</sup>", "x": 0.0, "xanchor": "left"},
         font={"family": FONT, "size": 13},
         height=height,
         margin={"l": 10, "r": 10, "t": 70, "b": 40},
@@ -51,22 +66,22 @@ def ranked_dots(
     colours = [HIGHLIGHT if c else BASE for c in chosen]
     fig = go.Figure(
         go.Scatter(
-            x=data["value"], y=data["label"], mode="markers", orientation="h",
+            x=data["value"], y=escaped_all(data["label"]), mode="markers", orientation="h",
             marker={"color": colours, "size": [11 if c else 8 for c in chosen], "line": {"width": 0}},
             error_x={"type": "data", "symmetric": False, "array": data["ci_high"] - data["value"],
                      "arrayminus": data["value"] - data["ci_low"], "color": "#555555", "thickness": 1, "width": 0},
-            customdata=data[["unit_id"]], hovertext=data["hover"], hoverinfo="text", name=value_label,
+            customdata=data[["unit_id"]], hovertext=data["hover"], hoverinfo="text", name=escaped(value_label),
             cliponaxis=False,
         )
     )  # fmt: skip
     fig.add_vline(x=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
-    fig.add_annotation(x=TARGET_LEVEL, y=1.0, yref="paper", yanchor="bottom", text=target_label, showarrow=False,
-                       font={"size": 12, "color": TARGET})  # fmt: skip
+    fig.add_annotation(x=TARGET_LEVEL, y=1.0, yref="paper", yanchor="bottom", text=escaped(target_label),
+                       showarrow=False, font={"size": 12, "color": TARGET})  # fmt: skip
     axis = value_range(
         pd.concat([data["value"], data["ci_low"], data["ci_high"]]), include=(TARGET_LEVEL,), step=2
     )
-    fig.update_xaxes(range=axis, title=value_label, showgrid=True, gridcolor="#eeeeee", side="top")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(data["label"]),
+    fig.update_xaxes(range=axis, title=escaped(value_label), showgrid=True, gridcolor="#eeeeee", side="top")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=escaped_all(data["label"]),
                      autorange="reversed", showgrid=False, tickfont={"size": 12})  # fmt: skip
     fig = styled(fig, title, subtitle, height=max(420, 17 * len(data) + 150), lang=lang)
     fig.update_layout(margin={"t": 110})
@@ -84,7 +99,7 @@ def component_bars(
         data = frame if series is None else frame[frame["series"] == series]
         fig.add_trace(
             go.Bar(
-                x=data["label"], y=data["value"], name=str(series) if series is not None else value_label,
+                x=escaped_all(data["label"]), y=data["value"], name=escaped(series if series is not None else value_label),
                 marker_color=[element_colour(c) for c in data["index_code"]] if len(series_list) == 1 else None,
                 error_y={"type": "data", "symmetric": False, "array": data["ci_high"] - data["value"],
                          "arrayminus": data["value"] - data["ci_low"], "color": "#333333", "thickness": 1},
@@ -93,7 +108,9 @@ def component_bars(
         )  # fmt: skip
     fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
     values = frame["ci_low"].dropna()
-    fig.update_yaxes(range=[max(0.0, (values.min() if len(values) else 60.0) - 5), 100], title=value_label)
+    fig.update_yaxes(
+        range=[max(0.0, (values.min() if len(values) else 60.0) - 5), 100], title=escaped(value_label)
+    )
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
     return styled(fig, title, subtitle, lang=lang)
 
@@ -104,7 +121,8 @@ TITLE_LINE_CHARS = 80  # a title line longer than this is wrapped (about 880 px 
 
 def wrap(text: str, width: int = 28, max_lines: int = 3) -> str:
     """Word-wrap `text` into at most `max_lines` lines of about `width` characters joined by <br> (the last
-    line ends with … when words are left over). For tick text only: the category key stays unique."""
+    line ends with … when words are left over), each line escaped (`escaped`). For tick text and titles: the
+    category key stays unique."""
     lines: list[str] = []
     for word in str(text).split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -114,7 +132,7 @@ def wrap(text: str, width: int = 28, max_lines: int = 3) -> str:
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
         lines = lines[: max_lines - 1] + [(last if len(last) < width else last[: width - 1].rstrip()) + "…"]
-    return "<br>".join(lines)
+    return "<br>".join(escaped(line) for line in lines)
 
 
 def title_layout(title: str, subtitle: str) -> tuple[dict, int]:
@@ -169,7 +187,7 @@ def interval_dots(
         fig.add_trace(
             go.Scatter(
                 x=data["value"], y=data["key"], mode="markers", orientation="h",
-                name=str(series) if series is not None else value_label, showlegend=series is not None,
+                name=escaped(series if series is not None else value_label), showlegend=series is not None,
                 marker={"size": 11, "symbol": [symbols[k % 4] + ("-open" if h else "") for h in hollow],
                         "color": colours, "line": {"width": 2, "color": colours}},
                 error_x={"type": "data", "symmetric": False, "array": data["ci_high"] - data["value"],
@@ -186,13 +204,13 @@ def interval_dots(
         fig.add_vline(x=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
     if suppressed_label is not None:
         for key in frame.loc[frame["value"].isna(), "key"].drop_duplicates():
-            fig.add_annotation(x=axis[0], y=key, text=suppressed_label, showarrow=False, xanchor="left",
+            fig.add_annotation(x=axis[0], y=key, text=escaped(suppressed_label), showarrow=False, xanchor="left",
                                font={"color": "#555555", "size": 12})  # fmt: skip
     lines = max((str(t).count("<br>") + 1 for t in ticks.values()), default=1)
     per_row = max(34, 18 * lines + 10) + (12 * (len(series_names) - 1) if len(series_names) > 1 else 0)
     title_block, title_h = title_layout(title, subtitle)
     legend_h = 34 if len(series_names) > 1 else 0
-    fig.update_xaxes(range=axis, title=value_label, showgrid=True, gridcolor="#eeeeee")
+    fig.update_xaxes(range=axis, title=escaped(value_label), showgrid=True, gridcolor="#eeeeee")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=keys, tickvals=keys,
                      ticktext=[ticks[k] for k in keys], autorange="reversed", showgrid=False)  # fmt: skip
     size = 13  # the shared font size of `styled`

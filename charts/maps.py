@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from charts.figures import escaped
 from charts.palette import FONT, HIGHLIGHT
 
 SUPPRESSED_COLOUR = "#d9d9d9"
@@ -54,7 +55,8 @@ def _view(geojson: dict, height: int, width: int = MAP_WIDTH) -> dict:
 
 
 def _wrapped(text: str, chars: int) -> list[str]:
-    return textwrap.wrap(text, chars) or [""]
+    """`text` wrapped at `chars` characters, each line escaped (`charts.figures.escaped`)."""
+    return [escaped(line) for line in textwrap.wrap(text, chars)] or [""]
 
 
 def _map_layout(
@@ -147,7 +149,7 @@ def choropleth(
                 go.Choroplethmap(
                     locations=part["unit_id"], z=np.ones(len(part)), text=part["hover"], geojson=subset(part["unit_id"]),
                     colorscale=[[0, TIER_COLOURS[tier - 1]], [1, TIER_COLOURS[tier - 1]]], showscale=False,
-                    name=labels[tier - 1], showlegend=True, customdata=part[["unit_id"]], **common,
+                    name=escaped(labels[tier - 1]), showlegend=True, customdata=part[["unit_id"]], **common,
                 )
             )  # fmt: skip
     else:
@@ -157,7 +159,7 @@ def choropleth(
             go.Choroplethmap(
                 locations=shown["unit_id"], z=shown["value"], text=shown["hover"], colorscale=scale,
                 geojson=subset(shown["unit_id"]),
-                colorbar=_colour_bar(value_label), name=value_label,
+                colorbar=_colour_bar(value_label), name=escaped(value_label),
                 customdata=shown[["unit_id"]], showlegend=False, **extra, **common,
             )
         )  # fmt: skip
@@ -165,16 +167,16 @@ def choropleth(
         fig.add_trace(
             go.Choroplethmap(
                 locations=hidden["unit_id"], z=np.zeros(len(hidden)), geojson=subset(hidden["unit_id"]),
-                text=hidden["hover"] if "hover" in hidden else [suppressed_hover] * len(hidden),
+                text=hidden["hover"] if "hover" in hidden else [escaped(suppressed_hover)] * len(hidden),
                 colorscale=[[0, SUPPRESSED_COLOUR], [1, SUPPRESSED_COLOUR]], showscale=False,
-                name=suppressed_hover, showlegend=True, customdata=hidden[["unit_id"]], **common,
+                name=escaped(suppressed_hover), showlegend=True, customdata=hidden[["unit_id"]], **common,
             )
         )  # fmt: skip
     if islands is not None:
         for row in islands.itertuples():
             fig.add_trace(
                 go.Scattermap(
-                    lon=[row.lon], lat=[row.lat], mode="markers", name=row.label, hovertext=[row.label],
+                    lon=[row.lon], lat=[row.lat], mode="markers", name=escaped(row.label), hovertext=[escaped(row.label)],
                     hoverinfo="text", marker={"size": 9, "color": "#333333", "symbol": "circle"},
                     showlegend=True,
                 )
@@ -184,13 +186,13 @@ def choropleth(
             go.Choroplethmap(
                 locations=[highlight], z=[0], geojson=subset(pd.Series([highlight])), featureidkey="id",
                 colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
-                marker={"line": {"color": HIGHLIGHT, "width": 3.5}}, name=highlight_label, showlegend=False,
+                marker={"line": {"color": HIGHLIGHT, "width": 3.5}}, name=escaped(highlight_label), showlegend=False,
             )
         )  # fmt: skip
         if highlight_label:  # a choropleth's own legend entry has no swatch: a dot in the outline colour
             fig.add_trace(
                 go.Scattermap(
-                    lon=[None], lat=[None], mode="markers", name=highlight_label, hoverinfo="skip",
+                    lon=[None], lat=[None], mode="markers", name=escaped(highlight_label), hoverinfo="skip",
                     marker={"size": 11, "color": HIGHLIGHT, "symbol": "circle"}, showlegend=True,
                 )
             )  # fmt: skip
@@ -206,7 +208,7 @@ COLOUR_BAR_SPACE = 78  # px under the map for a horizontal colour bar with its t
 def _colour_bar(title: str) -> dict:
     """A horizontal colour bar under the map (in the bottom margin), title above it."""
     return {
-        "title": {"text": title, "side": "top", "font": {"size": 12}}, "orientation": "h", "thickness": 12,
+        "title": {"text": escaped(title), "side": "top", "font": {"size": 12}}, "orientation": "h", "thickness": 12,
         "len": 0.7, "lenmode": "fraction", "x": 0.0, "xanchor": "left", "y": -0.02, "yanchor": "top",
         "yref": "paper", "tickfont": {"size": 12},
     }  # fmt: skip

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.figures import TARGET_LEVEL, styled
+from charts.figures import TARGET_LEVEL, escaped, styled
 from charts.palette import BASE, BREAK_LINE, ELEMENT_COLOURS, HIGHLIGHT, TARGET
 
 UNIT_COLOUR = HIGHLIGHT
@@ -47,12 +47,12 @@ def top_layout(fig: go.Figure, height: int, top: int) -> go.Figure:
 
 def wrap(text: str, width: int = 30, lines: int = 2) -> str:
     """`text` wrapped at `width` characters with <br>, at most `lines` lines (the last ends with '…' when
-    cut); the full text is given on hover by the caller."""
+    cut), each line escaped (`charts.figures.escaped`); the full text is given on hover by the caller."""
     parts = textwrap.wrap(str(text), width) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] = parts[-1].rstrip(" ,.;:") + "…"
-    return "<br>".join(parts)
+    return "<br>".join(escaped(part) for part in parts)
 
 
 def _segments(part: pd.DataFrame) -> list[pd.DataFrame]:
@@ -138,7 +138,7 @@ def component_history(
                 fig.add_trace(
                     go.Scatter(
                         x=segment["year"], y=segment["value"], mode="lines+markers",
-                        name=series_names[series], legendgroup=series, showlegend=series not in shown,
+                        name=escaped(series_names[series]), legendgroup=series, showlegend=series not in shown,
                         line={"color": style["color"], "width": style["width"], "dash": style["dash"]},
                         marker={"size": 9 if series == "successor" else 6, "color": style["color"],
                                 "symbol": "diamond" if series == "successor" else "circle"},
@@ -155,7 +155,7 @@ def component_history(
     for (_position, label), dash in zip(breaks, dashes, strict=True):  # the breaks' labels, in the legend
         fig.add_trace(
             go.Scatter(
-                x=[None], y=[None], mode="lines", name=label, legendgroup="breaks", hoverinfo="skip",
+                x=[None], y=[None], mode="lines", name=escaped(label), legendgroup="breaks", hoverinfo="skip",
                 line={"color": BREAK_LINE, "width": 1.5, "dash": dash},
             ),
             row=1, col=1,
@@ -166,7 +166,7 @@ def component_history(
     fig.update_xaxes(range=[min(years) - 0.5, max(years) + 0.5], tickvals=tick_years, showgrid=False)
     fig.update_xaxes(showticklabels=True)
     fig.update_yaxes(range=y_range, gridcolor="#eeeeee", nticks=5)
-    fig.update_yaxes(title={"text": value_label, "font": {"size": 12}}, row=1, col=1)
+    fig.update_yaxes(title={"text": escaped(value_label), "font": {"size": 12}}, row=1, col=1)
     fig = styled(fig, title, subtitle, height=height, lang=lang)
     return top_layout(fig, height, HISTORY_TOP)
 
@@ -203,7 +203,7 @@ def benchmark_dots(
         y = [position[c] + offsets[series] for c in data["index_code"]]
         fig.add_trace(
             go.Scatter(
-                x=data["value"], y=y, mode="markers", name=series_names[series],
+                x=data["value"], y=y, mode="markers", name=escaped(series_names[series]),
                 marker={"color": colours[series], "size": 11, "symbol": symbols[series]},
                 error_x={"type": "data", "symmetric": False, "array": data["ci_high"] - data["value"],
                          "arrayminus": data["value"] - data["ci_low"], "color": colours[series],
@@ -212,12 +212,12 @@ def benchmark_dots(
             )
         )  # fmt: skip
     fig.add_vline(x=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
-    fig.add_annotation(x=TARGET_LEVEL, y=1.0, yref="paper", text=target_label, showarrow=False,
+    fig.add_annotation(x=TARGET_LEVEL, y=1.0, yref="paper", text=escaped(target_label), showarrow=False,
                        xanchor="left", yanchor="bottom", font={"size": 12, "color": TARGET})  # fmt: skip
     x_range = value_range(
         pd.concat([frame["value"], frame["ci_low"], frame["ci_high"], pd.Series([TARGET_LEVEL])])
     )
-    fig.update_xaxes(range=x_range, title=value_label, showgrid=True, gridcolor="#eeeeee")
+    fig.update_xaxes(range=x_range, title=escaped(value_label), showgrid=True, gridcolor="#eeeeee")
     fig.update_yaxes(
         tickvals=[position[c] for c in codes], ticktext=[wrap(labels[c], 34) for c in codes],
         range=[-0.6, len(codes) - 0.4], showgrid=False, automargin=True, zeroline=False,

@@ -1,6 +1,6 @@
 """Pure plotly builders for the Trends page: lines with CI bands and a rank bump chart, both with the
-2022 methodology break and the 2025 reorganisation marked. Texts arrive translated; hover text is
-pre-formatted by the caller."""
+2022 methodology break and the 2025 reorganisation marked. Texts arrive translated (plain texts are
+escaped here, `charts.figures.escaped`); hover text is pre-formatted HTML by the caller."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import TARGET_LEVEL, styled
+from charts.figures import TARGET_LEVEL, escaped, styled
 from charts.palette import BREAK_LINE, ELEMENT_COLOURS, HIGHLIGHT, TARGET
 
 SERIES_COLOURS = [HIGHLIGHT, *list(ELEMENT_COLOURS.values())[:4]]
@@ -66,7 +66,8 @@ def _finish(fig: go.Figure, frame: pd.DataFrame, title: str, subtitle: str, lang
     height = 320 + top
     plot_height = height - top - 40  # styled() keeps 40 px under the plot for the year labels
     fig.update_layout(
-        title={"text": f"{title}<br><span style='font-size:12px'>{'<br>'.join(lines)}</span>", "y": 1.0,
+        title={"text": f"{escaped(title)}<br><span style='font-size:12px'>{'<br>'.join(map(escaped, lines))}</span>",
+               "y": 1.0,
                "yanchor": "top", "yref": "container", "pad": {"t": 10}},
         margin={"t": top},
         legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0 + BREAK_LABEL_SPACE / plot_height,
@@ -82,7 +83,7 @@ def add_breaks(fig: go.Figure, breaks: list[tuple[float, str]]) -> None:
     """Vertical dotted lines with labels at the break positions (e.g. 2021.5, 2024.5)."""
     for position, label in breaks:
         fig.add_vline(x=position, line_dash="dot", line_color=BREAK_LINE)
-        fig.add_annotation(x=position, y=1.0, yref="paper", text=label, showarrow=False, xanchor="right",
+        fig.add_annotation(x=position, y=1.0, yref="paper", text=escaped(label), showarrow=False, xanchor="right",
                            yanchor="bottom", font={"size": 12, "color": BREAK_LINE})  # fmt: skip
 
 
@@ -116,14 +117,15 @@ def trend_lines(
                 )  # fmt: skip
             fig.add_trace(
                 go.Scatter(
-                    x=part["year"], y=part["value"], mode="lines+markers", name=series, line=line, marker=marker,
+                    x=part["year"], y=part["value"], mode="lines+markers", name=escaped(series), line=line,
+                    marker=marker,
                     hovertext=part["hover"], hoverinfo="text", legendgroup=series, showlegend=j == 0,
                     error_y=_whisker(part, colour) if len(part) == 1 else None,
                 )
             )  # fmt: skip
     add_breaks(fig, breaks)
     fig.add_hline(y=TARGET_LEVEL, line_dash="dash", line_color=TARGET)
-    fig.update_yaxes(title=value_label)
+    fig.update_yaxes(title=escaped(value_label))
     return _finish(fig, frame, title, subtitle, lang)
 
 
@@ -143,7 +145,7 @@ def rank_bump(
         for j, part in enumerate(_segments(data[data["rank"].notna()])):
             fig.add_trace(
                 go.Scatter(
-                    x=part["year"], y=part["rank"].astype(float), mode="lines+markers", name=series,
+                    x=part["year"], y=part["rank"].astype(float), mode="lines+markers", name=escaped(series),
                     line={"color": colour, "width": 3 if k == 0 else 2, "dash": "dash" if successor else "solid"},
                     marker={"size": 9, "symbol": "circle-open" if successor else "circle",
                             "line": {"width": 2, "color": colour}},
@@ -151,5 +153,5 @@ def rank_bump(
                 )
             )  # fmt: skip
     add_breaks(fig, breaks)
-    fig.update_yaxes(autorange="reversed", title=rank_label, dtick=1)
+    fig.update_yaxes(autorange="reversed", title=escaped(rank_label), dtick=1)
     return _finish(fig, frame, title, subtitle, lang)

@@ -120,6 +120,20 @@ def display_table(frame: pd.DataFrame, lang: str, name_column: str) -> pd.DataFr
     )
 
 
+def source_columns(sources: pd.Series | list) -> tuple[list[str], list[str]]:
+    """(texts, links) of published sources, each source in one of them: an http(s) URL fit to be a link
+    (`i18n.markup.safe_url`) in `links` (its text ''), any other source (free text, javascript:, a relative
+    or credentialed address…) in `texts` as typed (its link ''). Texts go in a plain-text column, links in a
+    link column: nothing taken from data becomes a link unless it is a checked http(s) URL."""
+    texts, links = [], []
+    for value in sources:
+        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+        url = markup.safe_url(text)
+        texts.append("" if url else text)
+        links.append(url or "")
+    return texts, links
+
+
 def profile_url(unit_id: str, filters: Filters) -> str:
     """Relative link to a unit's profile that keeps the current filters (for link cells)."""
     return (
@@ -135,18 +149,34 @@ def header(filters: Filters, title_key: str, breaks: bool = True) -> PageHeader:
         notes.append(Note("warning", t("common.demo_notice", filters.lang)))
     if breaks and filters.reaggregated:
         notes.append(Note("info", t("common.reaggregated_notice", filters.lang, year=filters.year)))
+    if filters.partial:
+        k, n = filters.coverage
+        notes.append(Note("warning", t("common.partial_notice", filters.lang, year=filters.year, k=k, n=n)))
     if breaks and filters.year >= 2022:
         notes.append(Note("caption", t("common.methodology_2022_note", filters.lang)))
     return PageHeader(t(title_key, filters.lang), notes)
 
 
-def n_caption(
-    filters: Filters, n: float | None, source_key: str = "common.source_demo", **extra: object
-) -> str:
-    """Caption text: respondents and source."""
+def coverage_text(filters: Filters) -> str | None:
+    """'63/63 tỉnh, thành phố' — the provinces a national or regional figure of the wave rests on (None when
+    the wave does not say, e.g. published figures only)."""
+    k, n = filters.coverage
+    if not n or filters.data_kind == "published_only":
+        return None
+    return t("common.coverage", filters.lang, k=k, n=n)
+
+
+def n_caption(filters: Filters, n: float | None, source_key: str | None = None, **extra: object) -> str:
+    """Caption text: respondents, the provinces covered (national views, and any view of a partial wave)
+    and the source (`source_key`, default: generated demo data for a demo wave, else the imported survey)."""
     parts = []
     if n is not None and not pd.isna(n):
         parts.append(t("common.n_respondents", filters.lang, n=fmt_number(n, filters.lang, 0)))
+    covered = coverage_text(filters)
+    if covered and (filters.is_nation or filters.partial):
+        parts.append(covered)
+    if source_key is None:
+        source_key = "common.source_demo" if filters.data_kind == "generated" else "common.source_survey"
     parts.append(t(source_key, filters.lang, **extra))
     return " · ".join(parts)
 

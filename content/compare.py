@@ -20,7 +20,7 @@ from content import common, source, units
 from content.filters import NATIONAL, Filters
 from content.model import Chart, Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import fmt_ci, fmt_pct, fmt_signed, t
+from i18n import fmt_ci, fmt_pct, fmt_signed, markup, t
 
 MAX_UNITS = 4
 LEVELS = ("overall", "domain", "element")
@@ -142,7 +142,7 @@ def _unreliable_note(parts: pd.DataFrame, lang: str) -> Note | None:
     bad = parts[parts["reliability"] == "unreliable"]
     if bad.empty:
         return None
-    items = "; ".join(f"{r['series']} — {r['index_name']}" for _, r in bad.iterrows())
+    items = "; ".join(f"{markup.md(r['series'])} — {markup.md(r['index_name'])}" for _, r in bad.iterrows())
     return Note("warning", t("compare.unreliable_note", lang, items=items))
 
 

@@ -207,13 +207,13 @@ def _waves(key: StoreKey, lang: str) -> pd.DataFrame:
 
 def _published(key: StoreKey, filters: Filters) -> pd.DataFrame:
     """Every published figure (names, value as published, value, published rank, who measured it, source)
-    with a link to the unit's profile and to its source; translated headers. The source is shown as text
-    (it comes from the imported file); the link column holds it only when it is an http(s) URL
-    (`content.common.source_links`)."""
+    with a link to the unit's profile and to its source; translated headers. The source comes from the
+    imported file: a link only when it is an http(s) URL, else text (`content.common.source_columns`)."""
     lang = filters.lang
     published = source.published(key)
     name_col = "name_vi" if lang == "vi" else "name_en"
     measured = {"MoHA SIPAS": t("data.measured_moha", lang)}
+    texts, links = common.source_columns(published["source"])
     return pd.DataFrame(
         {
             t("data.col_year", lang): published["year"].astype("Int64"),
@@ -227,8 +227,8 @@ def _published(key: StoreKey, filters: Filters) -> pd.DataFrame:
             t("table.value", lang): published["value"].round(2),
             t("data.pub.rank", lang): published["rank"].astype("Int64"),
             t("data.pub.measured_by", lang): published["measured_by"].map(lambda m: measured.get(m, m)),
-            t("table.source", lang): published["source"],
-            t("table.source_link", lang): common.source_links(published["source"]),
+            t("table.source", lang): texts,
+            t("table.source_link", lang): links,
         }
     ).reset_index(drop=True)
 

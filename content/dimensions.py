@@ -20,7 +20,7 @@ from content import common, source, units
 from content.filters import Filters
 from content.model import Chart, Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import catalogue, fmt_number, has, t
+from i18n import catalogue, fmt_number, has, markup, t
 from reference.units import fold
 
 BREAKDOWNS = ("sex", "age_group", "ethnicity", "education", "area", "service_field", "channel")
@@ -51,7 +51,7 @@ class DimensionsContent:
     """Everything the Dimensions page shows."""
 
     header: PageHeader
-    unit: str  # display name of the chosen unit
+    unit: str  # display name of the chosen unit, as stored (plain text: it goes into chart titles only)
     element: str | None = None  # the choices the object was built for (None: not offered)
     breakdown: str | None = None
     index_code: str | None = None
@@ -210,7 +210,7 @@ def _breakdown(key: StoreKey, filters: Filters, frame: pd.DataFrame, breakdown: 
                               filters)  # fmt: skip
     hidden = groups[groups["flags"].map(common.is_suppressed)]
     if not hidden.empty:
-        text = t("dimensions.breakdown_suppressed", lang, groups=", ".join(hidden["label"]))
+        text = t("dimensions.breakdown_suppressed", lang, groups=", ".join(map(markup.md, hidden["label"])))
         out.suppressed = Note("warning", text)
     table = common.display_table(groups, lang, "label")
     table = table.rename(columns={t("table.name", lang): t("dimensions.group_column", lang)})

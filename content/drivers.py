@@ -25,6 +25,7 @@ from content.filters import Filters
 from content.model import Chart, Metric, Note, PageHeader, Table
 from content.source import StoreKey
 from i18n import fmt_ci, fmt_number, fmt_pct, t
+from i18n.markup import html, md
 
 Status = Literal["ok", "no_data", "too_few", "no_variation"]
 DATA_COLUMNS = ["driver", "label", "rank", "importance", "importance_low", "importance_high", "r2_contribution",
@@ -84,7 +85,7 @@ def hover_text(row: pd.Series, lang: str) -> str:
     """Hover: element, importance and performance with their 95% intervals, odds ratio with CI, quadrant."""
     return "<br>".join(
         [
-            f"<b>{row['label']}</b>",
+            f"<b>{html(row['label'])}</b>",
             f"{t('drivers.col_importance', lang)}: {fmt_pct(100 * row['importance'], lang, 1)} "
             f"({t('drivers.interval', lang)} {fmt_ci(100 * row['importance_low'], 100 * row['importance_high'], lang, 1)})",
             f"{t('drivers.col_performance', lang)}: {fmt_pct(row['performance'], lang, 1)} "
@@ -140,7 +141,7 @@ def _model(key: StoreKey, filters: Filters, result: kd.DriverResult, name: str, 
     out.matrix = common.chart("drivers-matrix", figure, data, caption, filters)
     out.advice_title = t("drivers.advice_title", lang)
     out.advice = advice(table, lang)
-    out.table_title = t("drivers.table_title", lang, unit=name, year=filters.year)
+    out.table_title = t("drivers.table_title", lang, unit=md(name), year=filters.year)
     out.table = Table("drivers-table", display(table, lang))
     out.method = Note("caption", t("drivers.method", lang, min_n=min_text))
     out.facts["table"] = table[DATA_COLUMNS].reset_index(drop=True)
@@ -157,7 +158,7 @@ def advice(table: pd.DataFrame, lang: str) -> list[Note]:
         if members.empty:
             continue
         name = t(f"drivers.quadrants.{quadrant}", lang)
-        text = f"**{name}** — {', '.join(members)}  \n{t(f'drivers.advice.{quadrant}', lang)}"
+        text = f"**{name}** — {', '.join(md(m) for m in members)}  \n{t(f'drivers.advice.{quadrant}', lang)}"
         notes.append(Note("markdown", text))
     uncertain = table[(table["evidence"] == "uncertain") & table["quadrant"].notna()].sort_values("position")
     if not uncertain.empty:
@@ -167,7 +168,7 @@ def advice(table: pd.DataFrame, lang: str) -> list[Note]:
                     if not ok]  # fmt: skip
             why = t(f"drivers.crosses.{'both' if len(axes) == 2 else axes[0]}", lang)
             near = t(f"drivers.quadrants.{row['quadrant']}", lang)
-            lines.append(f"- {row['label']}: {t('drivers.uncertain_item', lang, quadrant=near, why=why)}")
+            lines.append(f"- {md(row['label'])}: {t('drivers.uncertain_item', lang, quadrant=near, why=why)}")
         text = (
             f"**{t('drivers.uncertain_title', lang)}**  \n{t('drivers.advice_uncertain', lang)}\n\n"
             + "\n".join(lines)

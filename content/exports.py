@@ -17,6 +17,7 @@ No Streamlit: the screen (`ui.components`) and the coming briefing exports use t
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from functools import cache
@@ -27,7 +28,7 @@ from analysis.reliability import reliability
 from content.filters import Filters
 from content.source import StoreKey
 from content.units import unit_name
-from i18n import LANGUAGES, catalogue, has, t
+from i18n import LANGUAGES, catalogue, has, markup, t
 
 # columns that are presentation only (HTML hover text, plotting helpers)
 DROPPED = frozenset({"hover", "hovertext", "customdata", "text", "colour", "color", "symbol", "position"})
@@ -56,15 +57,23 @@ FORMATS: dict[str, str] = {
     "p_value": "0.000",
 }
 _TAGS = re.compile(r"<[^>]+>")
+_ESCAPED = re.compile(r"\\([" + re.escape(markup.SPECIAL) + "])")
+_HELD = 0xE000  # start of the private-use characters that hold escaped ones in `plain`
 
 
 def plain(text: str) -> str:
-    """Figure title markup as plain text: the title and its subtitle (from the first '<br><sup>') joined by
-    ' — ', the line breaks of wrapped lines as spaces: '<b>A</b><br><sup>B<br>C</sup>' -> 'A — B C'."""
-    head, sep, tail = text.partition("<br><sup>")
+    """A title or caption as plain text: figure title markup (HTML) without its tags and entities, the title
+    and its subtitle (from the first '<br><sup>') joined by ' — ', the line breaks of wrapped lines as
+    spaces: '<b>A</b><br><sup>B<br>C</sup>' -> 'A — B C'; markdown escapes of a table title or a caption
+    undone ('Bà Rịa \\- Vũng Tàu' -> 'Bà Rịa - Vũng Tàu', `i18n.markup`)."""
+    # escaped characters are held aside (as private-use characters) so an escaped '<' never opens a tag
+    held = _ESCAPED.sub(lambda m: chr(_HELD + ord(m.group(1))), text)
+    head, sep, tail = held.partition("<br><sup>")
     pieces = [head, f"<sup>{tail}" if sep else ""]
     lines = [re.sub(r"\s+", " ", _TAGS.sub(" ", p.replace("<br>", " "))).strip() for p in pieces]
-    return " — ".join(line for line in lines if line)
+    joined = html.unescape(" — ".join(line for line in lines if line))
+    released = re.sub(f"[{chr(_HELD)}-{chr(_HELD + 0x7F)}]", lambda m: chr(ord(m.group()) - _HELD), joined)
+    return released.replace(markup.JOINER, "")  # the invisible joiners `markup.md` puts in
 
 
 def column_label(name: str, lang: str) -> str:

@@ -49,11 +49,19 @@ class Filters:
     data_kind: str  # 'generated' | 'microdata' | 'published_only'
     methodology_id: str
     scope: Scope = PUBLIC  # who is looking (`access`): content shows what this scope may see, nothing more
+    coverage: tuple[int, int] = (0, 0)  # (provinces with respondents, provinces of the wave's geography)
 
     @property
     def is_nation(self) -> bool:
         """Whether the nation (not a province) is chosen."""
         return self.unit_id == NATIONAL
+
+    @property
+    def partial(self) -> bool:
+        """Whether the wave holds respondents of only some of its provinces (a partial import): national
+        and regional figures then rest on `coverage[0]` of `coverage[1]` provinces."""
+        k, n = self.coverage
+        return self.data_kind != "published_only" and 0 < k < n
 
     @property
     def unit_level(self) -> str:
@@ -77,4 +85,13 @@ def for_wave(
         data_kind=str(wave["data_kind"]),
         methodology_id=str(wave["methodology_id"]),
         scope=scope,
+        coverage=_coverage(wave),
     )
+
+
+def _coverage(wave: Mapping[str, object]) -> tuple[int, int]:
+    """(provinces, design_provinces) of a wave row, (0, 0) when it does not say."""
+    try:
+        return int(wave["provinces"]), int(wave["design_provinces"])  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return 0, 0

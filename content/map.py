@@ -18,7 +18,7 @@ from content import common, geo, source, units
 from content.filters import NATIONAL, Filters
 from content.model import Chart, Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import fmt_number, fmt_signed, t
+from i18n import fmt_number, fmt_signed, markup, t
 
 MODES = ("value", "tier", "target", "national")
 COLOUR_MODE = {"value": "value", "tier": "tier", "target": "diverging", "national": "diverging"}
@@ -210,7 +210,7 @@ def _below(
         [frame, pd.DataFrame({
             "unit_id": unsampled["unit_id"], "label": unsampled[name_col], "value": float("nan"),
             "flags": "not_sampled",
-            "hover": "<b>" + unsampled[name_col] + "</b><br>" + t("map.not_sampled", lang),
+            "hover": [f"<b>{markup.html(name)}</b><br>{t('map.not_sampled', lang)}" for name in unsampled[name_col]],
         })],
         ignore_index=True,
     )  # fmt: skip
@@ -232,7 +232,7 @@ def _below(
         )  # fmt: skip
         out.no_polygons = Note("caption", t("map.no_polygons", lang))
     out.ranking = _ranking(frame, filters, t("map.ranking_title_below", lang, year=filters.year,
-                                             unit=units.unit_name(key, province, lang)))  # fmt: skip
+                                             unit=markup.md(units.unit_name(key, province, lang))))  # fmt: skip
     out.map = common.chart("map-below", figure, frame[BELOW_COLUMNS], common.n_caption(filters, frame["n"].sum()),
                            filters, selectable=True)  # fmt: skip
     return frame

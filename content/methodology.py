@@ -12,7 +12,7 @@ from content import common, source
 from content.filters import Filters
 from content.model import Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import has, t
+from i18n import has, markup, t
 
 # (subheader key, text key) of the text sections after the introduction, in page order
 SECTIONS = (
@@ -40,7 +40,9 @@ class Section:
 @dataclass
 class MethodologyEntry:
     """One methodology as an expander: its title, whether it starts open (the wave's own methodology), the
-    status line (formula status and legal basis), its items and its notes."""
+    status line (formula status and legal basis), its items and its notes. The title and the status are
+    markdown (an expander's label is): the name and the legal basis read from the store are escaped
+    (`i18n.markup.md`)."""
 
     methodology_id: str
     title: str
@@ -65,7 +67,7 @@ def _entry(key: StoreKey, filters: Filters, row: object) -> MethodologyEntry:
     lang = filters.lang
     suffix = "vi" if lang == "vi" else "en"
     status = t("methodology.status", lang, status=t(f"methodology.status_{row.formula_status}", lang),
-               basis=row.legal_basis or "–")  # fmt: skip
+               basis=markup.md(row.legal_basis) if row.legal_basis else "–")  # fmt: skip
     components, items = source.methodology_tree(key, row.methodology_id)
     names = dict(zip(components["component_code"], components[f"name_{suffix}"], strict=True))
     frame = pd.DataFrame(
@@ -93,7 +95,7 @@ def _entry(key: StoreKey, filters: Filters, row: object) -> MethodologyEntry:
     notes_key = f"methodology.user_notes.{row.methodology_id}"
     return MethodologyEntry(
         methodology_id=row.methodology_id,
-        title=title,
+        title=markup.md(title),
         expanded=row.methodology_id == filters.methodology_id,
         status=Note("markdown", _clean(status)),
         items=Table(f"methodology-items-{row.methodology_id}", frame),

@@ -12,6 +12,9 @@ catalogue (`narrative.*`):
 4. gap to target g = value − 80; when the CI contains 80 the sentence says so instead of above/below;
 5. the weakest element (lowest value) with its value.
 
+The paragraph is markdown (`st.markdown`): the unit's and the element's names are escaped
+(`i18n.markup.md`), everything else is numbers and catalogue words.
+
 Facts (missing keys or None skip their sentence): unit, year, value, ci_low, ci_high, year_prev,
 change, verdict, p_value, rank, rank_of, rank_low, rank_high, reaggregated (the rank is among the 34 new
 provinces on pre-2025 data: said so in the rank sentence), weakest_element, weakest_value, target.
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import math
 
-from i18n import fmt_ci, fmt_number, fmt_pct, t
+from i18n import fmt_ci, fmt_number, fmt_pct, markup, t
 
 TARGET = 80.0
 WIDE_RANK_INTERVAL = 10  # places: rank_high − rank_low above this is called wide
@@ -40,7 +43,7 @@ def _num(value: object) -> float | None:
 
 def _level(facts: dict, lang: str) -> str:
     value = _num(facts.get("value"))
-    unit, year = facts.get("unit", ""), facts.get("year", "")
+    unit, year = markup.md(facts.get("unit", "")), facts.get("year", "")
     if value is None:
         return t("narrative.level_suppressed", lang, unit=unit, year=year)
     low, high = _num(facts.get("ci_low")), _num(facts.get("ci_high"))
@@ -120,7 +123,7 @@ def _weakest(facts: dict, lang: str) -> str | None:
     name, value = facts.get("weakest_element"), _num(facts.get("weakest_value"))
     if not name or value is None:
         return None
-    return t("narrative.weakest", lang, element=name, value=fmt_pct(value, lang))
+    return t("narrative.weakest", lang, element=markup.md(name), value=fmt_pct(value, lang))
 
 
 def summary_paragraph(facts: dict, lang: str) -> str:

@@ -19,7 +19,7 @@ from content.filters import Filters
 from content.model import Chart, Estimate, Metric, Note, PageHeader, Table
 from content.narrative import summary_paragraph
 from content.source import StoreKey
-from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
+from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, markup, t
 
 TARGET = 80.0
 
@@ -88,11 +88,17 @@ def _headline(key: StoreKey, filters: Filters, headline: pd.DataFrame, out: Over
                                verdict=t(f"verdict.{change['verdict']}", lang), p=p_text)),
             Note("caption", t("overview.single_test_note", lang, n=len(units.province_ids(key, filters.geo)))),
         ]  # fmt: skip
+    n_note = t("overview.kpi_n_eff", lang, n_eff=fmt_number(row["n_eff"], lang, 0))
+    covered = common.coverage_text(filters)
+    if filters.is_nation and covered:  # a national figure states the provinces it rests on
+        n_note = f"{n_note} · {covered}"
+    label = t("overview.kpi_index", lang)
+    if filters.is_nation and filters.partial:
+        label = t("overview.kpi_index_partial", lang, k=filters.coverage[0], n=filters.coverage[1])
     out.metrics = [
-        Metric(t("overview.kpi_index", lang), fmt_pct(row["value"], lang), delta, out.headline),
+        Metric(label, fmt_pct(row["value"], lang), delta, out.headline),
         Metric(t("overview.kpi_ci", lang), fmt_ci(row["ci_low"], row["ci_high"], lang)),
-        Metric(t("overview.kpi_n", lang), fmt_number(row["n"], lang, 0),
-               t("overview.kpi_n_eff", lang, n_eff=fmt_number(row["n_eff"], lang, 0))),
+        Metric(t("overview.kpi_n", lang), fmt_number(row["n"], lang, 0), n_note),
     ]  # fmt: skip
     if pd.notna(row["value"]):  # gap g = value − 80, its interval the index's interval − 80
         gap = Metric(t("overview.kpi_gap", lang),
@@ -119,7 +125,8 @@ def _headline(key: StoreKey, filters: Filters, headline: pd.DataFrame, out: Over
 
 
 def _published(key: StoreKey, filters: Filters) -> list[Note]:
-    """One caption per published overall figure of the unit and year, with its rank and source."""
+    """One caption per published overall figure of the unit and year, with its rank and source (text from
+    the imported file: shown as plain text, `i18n.markup.md`; never a link or an image)."""
     lang = filters.lang
     published = source.published(key, filters.year, filters.unit_id)
     notes = []
@@ -131,7 +138,10 @@ def _published(key: StoreKey, filters: Filters) -> list[Note]:
             else ""
         )
         notes.append(
-            Note("caption", t("overview.published_line", lang, value=value, rank=rank, source=pub.source))
+            Note(
+                "caption",
+                t("overview.published_line", lang, value=value, rank=rank, source=markup.md(pub.source)),
+            )
         )
     return notes
 
@@ -165,7 +175,7 @@ def _elements_chart(
         f"{t('overview.elements_national', lang)}: {fmt_pct(v, lang)}" for v in el["national"]
     ]
     el["best_hover"] = [
-        t("overview.elements_best_hover", lang, name=n, value=fmt_pct(v, lang))
+        t("overview.elements_best_hover", lang, name=markup.html(n), value=fmt_pct(v, lang))
         for n, v in zip(el["best_name"], el["best"], strict=True)
     ]
     figure = element_markers(
@@ -267,7 +277,7 @@ def build(key: StoreKey, filters: Filters) -> OverviewContent:
     headline = rows[rows["index_code"] == "overall"]
     out = OverviewContent(
         header=common.header(filters, "overview.title"),
-        heading=t("overview.headline", lang, unit=name, year=filters.year),
+        heading=t("overview.headline", lang, unit=markup.md(name), year=filters.year),
         headline=None,
         facts={"unit": name, "year": filters.year},
     )
@@ -289,7 +299,7 @@ def build(key: StoreKey, filters: Filters) -> OverviewContent:
     if len(domains) > 1:  # policy and service domains: 2022+ designs
         out.domains_title = t("overview.domains_title", lang)
         out.domains = [
-            Metric(d.index_name, fmt_pct(d.value, lang),
+            Metric(markup.md(d.index_name), fmt_pct(d.value, lang),
                    t("overview.domain_ci", lang, ci=fmt_ci(d.ci_low, d.ci_high, lang)),
                    Estimate(d.value, d.ci_low, d.ci_high, d.n, d.n_eff))
             for d in domains.itertuples()

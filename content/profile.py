@@ -38,7 +38,7 @@ from content import common, source, units
 from content.filters import NATIONAL, Filters
 from content.model import Chart, Estimate, Link, Metric, Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
+from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, markup, t
 
 # unit level in the units table -> level of `analysis.engine` (a province's depends on its geography)
 ENGINE_LEVELS = {"national": "national", "district": "district", "commune": "commune", "agency": "agency"}
@@ -180,7 +180,7 @@ def _crumbs(key: StoreKey, filters: Filters, unit_id: str) -> list[Link]:
         cursor_id = frame.at[cursor_id, "parent_id"]
     trail = [u for u in trail[::-1] if frame.at[u, "level"] not in ("region", "nation")]
     links = [Link(t("filters.national", filters.lang), NATIONAL)]
-    return links + [Link("› " + units.unit_name(key, u, filters.lang), u) for u in trail]
+    return links + [Link("› " + markup.md(units.unit_name(key, u, filters.lang)), u) for u in trail]
 
 
 def _tier_text(lang: str, rank: int, low: int | None, high: int | None, of: int) -> str:
@@ -209,7 +209,7 @@ def _rank(key: StoreKey, filters: Filters, unit_id: str, kind: str, out: Profile
         parts = []
         for old in olds:
             if old in ranks.index and pd.notna(ranks.at[old, "rank"]):
-                parts.append(t("profile.old_rank", lang, name=units.unit_name(key, old, lang),
+                parts.append(t("profile.old_rank", lang, name=markup.md(units.unit_name(key, old, lang)),
                                rank=int(ranks.at[old, "rank"]), of=of))  # fmt: skip
         out.notes.append(Note("info", t("profile.not_ranked_reaggregated", lang, year=year, n=len(ranks),
                                         olds="; ".join(parts) or "–")))  # fmt: skip
@@ -224,8 +224,9 @@ def _rank(key: StoreKey, filters: Filters, unit_id: str, kind: str, out: Profile
     tier = _tier_text(lang, rank, low, high, rank_of)
     out.facts |= {"rank": rank, "rank_of": rank_of, "rank_low": low, "rank_high": high,
                   "tier": tier_of(rank, rank_of)}  # fmt: skip
-    out.rank = Note("markdown", t("profile.rank_line", lang, unit=units.unit_name(key, unit_id, lang), rank=rank,
-                                  of=rank_of, interval=interval, tier=tier, year=year))  # fmt: skip
+    shown = markup.md(units.unit_name(key, unit_id, lang))
+    out.rank = Note("markdown", t("profile.rank_line", lang, unit=shown, rank=rank, of=rank_of, interval=interval,
+                                  tier=tier, year=year))  # fmt: skip
     return Metric(t("profile.kpi_rank", lang, year=year), f"{rank}/{rank_of}",
                   t("profile.kpi_rank_interval", lang, interval=interval))  # fmt: skip
 
@@ -377,9 +378,9 @@ def _history(
     if "reaggregated" in kinds:
         out.history_notes.append(Note("info", t("profile.history_reaggregated", lang)))
     if successor:
-        out.history_notes.append(Note("info", t("profile.history_successor", lang, name=successor_name,
+        out.history_notes.append(Note("info", t("profile.history_successor", lang, name=markup.md(successor_name),
                                                 year=REORGANISED)))  # fmt: skip
-        out.successor = Link(t("profile.successor_link", lang, name=successor_name), successor)
+        out.successor = Link(t("profile.successor_link", lang, name=markup.md(successor_name)), successor)
     out.history_notes.append(Note("caption", t("profile.history_note", lang)))
 
     frame = frame[frame["panel"].isin(panels)].copy()
@@ -390,7 +391,8 @@ def _history(
         series_names.pop("national")
     frame["panel_title"] = frame["index_name"]
     frame["hover"] = [
-        f"{r['year']} · {r['index_name']}<br>" + common.hover(r, lang, series_names.get(r["series"], ""))
+        f"{r['year']} · {markup.html(r['index_name'])}<br>"
+        + common.hover(r, lang, series_names.get(r["series"], ""))
         for _, r in frame.iterrows()
     ]
     breaks = [(BREAK_2022, t("profile.break_2022", lang)), (BREAK_2025, t("profile.break_2025", lang))]
@@ -446,7 +448,7 @@ def _benchmark(key: StoreKey, filters: Filters, unit_id: str, summary: pd.DataFr
     frame = pd.DataFrame(rows)
     out.benchmark_title = t("profile.benchmark_title", lang)
     national = parts["national"].set_index("index_code")
-    out.benchmark_note = Note("markdown", t("profile.benchmark_line", lang, best=best_name, year=year,
+    out.benchmark_note = Note("markdown", t("profile.benchmark_line", lang, best=markup.md(best_name), year=year,
                                             best_value=fmt_pct(best["value"], lang),
                                             national=fmt_pct(national.at["overall", "value"], lang)))  # fmt: skip
     figure = benchmark_dots(frame, t("profile.benchmark_chart_title", lang, unit=name, year=year),
@@ -496,22 +498,24 @@ def _below(key: StoreKey, filters: Filters, unit_id: str, out: ProfileContent) -
             out.children_links = Note("caption", t("profile.children_links", lang))
         for row in sampled.sort_values(name_col).itertuples():
             value = "" if pd.isna(row.value) else f" — {fmt_pct(row.value, lang)}"
-            out.children.append(Link(f"{getattr(row, name_col)}{value}", row.unit_id))
+            out.children.append(Link(f"{markup.md(getattr(row, name_col))}{value}", row.unit_id))
     if not agencies.empty:
         out.agencies_title = t("profile.agencies", lang, n=len(agencies))
         out.agencies_note = Note("caption", t("profile.agencies_note", lang))
-        out.agencies = [Link(str(getattr(row, name_col)), row.unit_id)
+        out.agencies = [Link(markup.md(getattr(row, name_col)), row.unit_id)
                         for row in agencies.sort_values(name_col).itertuples()]  # fmt: skip
 
 
 def _published(key: StoreKey, published: pd.DataFrame, lang: str) -> Table:
     """Published figures with their sources: year, index name, value (number), rank "k/N" (text, '–' when
-    not published), who measured it, and the source (a link column)."""
+    not published), who measured it, and the source: as a link when it is an http(s) URL, else as text
+    (from the imported file, shown as typed; `content.common.source_columns`)."""
     names = [common.published_index_name(key, int(y), c, lang) for y, c in
              zip(published["year"], published["index_code"], strict=True)]  # fmt: skip
     ranks = ["–" if pd.isna(r) else (f"{int(r)}/{int(n)}" if pd.notna(n) else str(int(r)))
              for r, n in zip(published["rank"], published["rank_of"], strict=True)]  # fmt: skip
-    source_col = t("table.source", lang)
+    link_col = t("table.source_link", lang)
+    texts, links = common.source_columns(published["source"])
     table = pd.DataFrame(
         {
             t("profile.pub_year", lang): published["year"].astype(int).astype(str),
@@ -519,10 +523,11 @@ def _published(key: StoreKey, published: pd.DataFrame, lang: str) -> Table:
             t("table.value", lang): pd.to_numeric(published["value"], errors="coerce").round(2),
             t("profile.pub_rank", lang): ranks,
             t("profile.pub_measured_by", lang): published["measured_by"].fillna("–").astype(str),
-            source_col: published["source"].fillna("").astype(str),
+            t("table.source", lang): texts,
+            link_col: links,
         }
     )
-    return Table("profile-published", table.reset_index(drop=True), links={source_col: ""})
+    return Table("profile-published", table.reset_index(drop=True), links={link_col: ""})
 
 
 def build(
@@ -536,14 +541,14 @@ def build(
     out = ProfileContent(
         header=common.header(filters, "profile.title", breaks=False),
         unit_id=unit_id,
-        heading=name,
+        heading=markup.md(name),
         crumbs=_crumbs(key, filters, unit_id),
         indices_title=t("profile.indices", lang, year=filters.year),
         facts={"unit_id": unit_id, "level": level, "year": filters.year},
     )
     if focus and focus != unit_id and focus_refused(key, filters, focus):
         denied = AccessDenied("public_detail" if filters.scope.is_public else "other_province",
-                              what=t("access.what.below", lang), unit=units.unit_name(key, focus, lang))  # fmt: skip
+                              what=t("access.what.below", lang), unit=markup.md(units.unit_name(key, focus, lang)))  # fmt: skip
         out.notes.append(Note("warning", denied.message(lang)))
     elif focus and focus != unit_id and focus not in set(source.units(key)["unit_id"]):
         out.notes.append(Note("warning", t("profile.focus_unknown", lang)))  # the raw value is not echoed
@@ -572,7 +577,9 @@ def build(
             labels = source.labels(key, filters.year)
             criteria_codes = set(labels.loc[labels["parent"] == element, "index_code"])
             criteria = frame[frame["index_code"].isin(criteria_codes)]
-            out.criteria_title = Note("markdown", t("profile.criteria", lang, element=names[element]))
+            out.criteria_title = Note(
+                "markdown", t("profile.criteria", lang, element=markup.md(names[element]))
+            )
             out.criteria = Table("profile-criteria", common.display_table(criteria, lang, "index_name"))
             out.facts |= {"element": element}
     _history(key, filters, unit_id, level, name, out)

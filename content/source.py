@@ -275,8 +275,11 @@ def labels(key: StoreKey, year: int) -> pd.DataFrame:
 
 @_shared(8)
 def waves(key: StoreKey) -> pd.DataFrame:
-    """Survey waves."""
-    return queries.waves(cursor(key))
+    """Survey waves, with their coverage: `provinces` with respondents and `design_provinces` of the wave's
+    geography (`coverage`)."""
+    frame = queries.waves(cursor(key))
+    counts = wave_catalogue(key)[["year", "provinces", "design_provinces"]]
+    return frame.merge(counts, on="year", how="left")
 
 
 @lru_cache(maxsize=8)
@@ -294,7 +297,7 @@ def previous_year(key: StoreKey, year: int) -> int | None:
 def coverage(key: StoreKey, year: int) -> tuple[int, int]:
     """(provinces with respondents, provinces of the wave's geography) for `year`: (63, 63) for a whole
     wave, (1, 63) for a wave that holds one province's survey; (0, N) without microdata."""
-    frame = wave_catalogue(key)
+    frame = waves(key)
     row = frame.loc[frame["year"] == year]
     if row.empty:
         return 0, 0

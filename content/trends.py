@@ -22,7 +22,7 @@ from content import common, source, units
 from content.filters import NATIONAL, Filters
 from content.model import Chart, Note, PageHeader, Table
 from content.source import StoreKey
-from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, t
+from i18n import fmt_ci, fmt_number, fmt_pct, fmt_signed, markup, t
 
 LEVELS = ("overall", "domain", "element")
 MAX_PEERS = 4
@@ -264,7 +264,7 @@ def _ranks(key: StoreKey, filters: Filters, provinces: list[str], code: str) -> 
             bump.append({"series": name, "unit": unit, "successor": sid != unit, "year": year, "unit_id": sid,
                          "rank": int(r["rank"]), "n": n,
                          "rank_low": r["rank_low"], "rank_high": r["rank_high"], "rank_of": int(r["rank_of"]),
-                         "hover": f"{year}<br><b>{name}</b><br>{text}"})  # fmt: skip
+                         "hover": f"{year}<br><b>{markup.html(name)}</b><br>{text}"})  # fmt: skip
     return pd.DataFrame(bump)
 
 

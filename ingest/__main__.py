@@ -1,4 +1,9 @@
-"""Command line for data import; prints one JSON object and exits 0 (done / nothing to do) or 2 (problems)."""
+"""Command line for data import; prints one JSON object and exits 0 (done / nothing to do) or 2 (problems).
+
+Files are validated in the import worker (`ingest.worker`), with the limits of the Data page
+(`SIPAS_IMPORT_MAX_MEMORY_MB`, `SIPAS_IMPORT_MAX_SECONDS`, lower CPU priority); ``--in-process`` validates in
+this process instead (no memory or time limit beyond the file size and row limits).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,11 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from access import audit
 from access.scope import CLI_ADMIN
 from i18n import t
 from ingest import import_file, restore
+from ingest.microdata import SaltError
 from ingest.readers import Problem
 from ingest.template import TemplateError, write_template
 from store import db as dbmod
@@ -35,9 +42,15 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--replace", action="store_true", help="replace what is loaded for this year")
         p.add_argument("--by", default=None, help="who imports (default: $SIPAS_USER or the OS user)")
+        p.add_argument("--in-process", action="store_true",
+                       help="validate in this process, without the import worker's memory/time limits")  # fmt: skip
         if name == "microdata":
+            p.add_argument("--partial", action="store_true",
+                           help="confirm a file that covers fewer provinces than its wave (or under half of the "
+                           "respondents it replaces); national figures then state their coverage")  # fmt: skip
             p.add_argument("--pii", choices=("drop", "hash"), default=None,
-                           help="identifying columns: drop (default, $SIPAS_PII_MODE) or keep a salted hash")  # fmt: skip
+                           help="identifying columns and personal respondent ids: drop them and refuse such ids "
+                           "(default, $SIPAS_PII_MODE) or keep a salted hash of both")  # fmt: skip
         else:
             p.add_argument(
                 "--index", default="overall", help="index code of the value column (default overall)"
@@ -49,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, default=None)
     p = sub.add_parser("restore", help="switch the database back to a stored version")
     p.add_argument("version", help="file name from `versions`")
+    p.add_argument("--db", type=Path, default=None)
+    p = sub.add_parser("pin", help="keep a stored version from being pruned (--off: allow it again)")
+    p.add_argument("version", help="file name from `versions`")
+    p.add_argument("--off", action="store_true", help="unpin")
     p.add_argument("--db", type=Path, default=None)
     return parser
 
@@ -79,8 +96,20 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db or dbmod.db_path()
     if args.command == "versions":
         rows = [{"version": v.path.name, "created": v.created.isoformat(), "label": v.label,
-                 "size_mb": round(v.size_bytes / 1e6, 1), "current": v.current} for v in versions.list_versions(db)]  # fmt: skip
+                 "size_mb": round(v.size_bytes / 1e6, 1), "current": v.current, "pinned": v.pinned}
+                for v in versions.list_versions(db)]  # fmt: skip
         print(json.dumps({"ok": True, "db": str(db), "versions": rows}, ensure_ascii=False))
+        return 0
+    if args.command == "pin":
+        try:
+            version = versions.pin(db, args.version, pinned=not args.off)
+        except FileNotFoundError:
+            from ingest.problems import problem
+
+            return _fail([problem("version_unknown", value=args.version)])
+        audit.record(CLI_ADMIN, "unpin" if args.off else "pin", detail={"version": version.path.name})
+        print(json.dumps({"ok": True, "db": str(db), "version": version.path.name, "pinned": version.pinned},
+                         ensure_ascii=False))  # fmt: skip
         return 0
     if args.command == "restore":
         try:
@@ -98,16 +127,19 @@ def main(argv: list[str] | None = None) -> int:
     options: dict = {"sheet": args.sheet, "replace": args.replace}
     if args.command == "microdata":
         options["pii"] = args.pii
+        options["partial"] = args.partial
     else:
         options |= {"index_code": args.index, "source": args.source, "measured_by": args.measured_by,
                     "level": args.level}  # fmt: skip
     try:
         plan, result = import_file(args.command, args.file, args.year, db=db, principal=CLI_ADMIN,
-                                   imported_by=args.by, **options)  # fmt: skip
+                                   imported_by=args.by, isolated=not args.in_process, **options)  # fmt: skip
     except versions.ImportBusyError:
         from ingest.problems import problem
 
         return _fail([problem("import_busy", value=str(db))], file=str(args.file))
+    except SaltError as exc:  # hash mode with a salt that may not be used (checked again while writing)
+        return _fail([exc.problem], file=str(args.file))
     report = {"ok": plan.ok, "kind": plan.kind, "year": plan.year, "file": str(args.file),
               "file_sha256": plan.file_sha256, "db": str(db), "status": plan.status}  # fmt: skip
     if not plan.ok:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.readers import Column
+from ingest.readers import Column, parse_number
 from reference.units import fold
 
 # Microdata fields -> accepted header spellings (compared after `fold`: no diacritics, lowercase).
@@ -61,7 +61,17 @@ CATEGORY_FIELDS = ("sex", "age_group", "ethnicity", "education", "area", "servic
 
 # Columns that identify a person. Matched on the folded header (whole header or any of its words' runs).
 IDENTIFYING: dict[str, tuple[str, ...]] = {
-    "name": ("ho ten", "ho va ten", "ten nguoi tra loi", "ten", "name", "full name", "fullname"),
+    "name": (
+        "ho ten",
+        "ho va ten",
+        "ten nguoi tra loi",
+        "ten nguoi duoc phong van",
+        "ten",
+        "name",
+        "full name",
+        "fullname",
+        "respondent name",
+    ),  # fmt: skip
     "phone": ("so dien thoai", "dien thoai", "sdt", "dt", "phone", "mobile", "tel", "telephone", "so dt"),
     "address": ("dia chi", "address", "noi o", "cho o", "dia chi thuong tru"),
     "national_id": (
@@ -79,7 +89,24 @@ IDENTIFYING: dict[str, tuple[str, ...]] = {
         "ho chieu",
     ),  # fmt: skip
     "email": ("email", "e mail", "thu dien tu"),
+    "birth_date": (
+        "ngay sinh",
+        "ngay thang nam sinh",
+        "nam sinh",
+        "sinh ngay",
+        "date of birth",
+        "birth date",
+        "birthdate",
+        "birthday",
+        "dob",
+    ),  # fmt: skip
+    "contact": ("lien he", "thong tin lien he", "nguoi lien he", "contact", "contact person"),
 }
+# Kinds whose salted hash may be kept for re-check sampling (the re-check table's `field`); the others are
+# always dropped.
+RECHECK_KINDS = ("name", "phone", "address", "national_id", "email")
+# Spellings that name a personal column only as the whole header ('Kênh liên hệ' is a channel, not a contact).
+WHOLE_HEADER_ONLY = frozenset({"lien he", "contact", "nam sinh", "sinh ngay"})
 
 PUBLISHED_FIELDS: dict[str, tuple[str, ...]] = {
     "unit": (
@@ -190,7 +217,8 @@ NOT_A_PERSON = (
 
 @functools.lru_cache(maxsize=4096)
 def identifying_kind(label: str) -> str | None:
-    """'name' | 'phone' | 'address' | 'national_id' | 'email' when the column identifies a person.
+    """'name' | 'phone' | 'address' | 'national_id' | 'email' | 'birth_date' | 'contact' when the column
+    identifies a person.
 
     Short spellings ('ten', 'sdt', 'name') must be the whole header; longer ones may be part of it ('số điện
     thoại liên hệ'), unless the header is about a place or agency ('tên xã' is a commune, not a person).
@@ -203,7 +231,12 @@ def identifying_kind(label: str) -> str | None:
         for spelling in spellings:
             if k == spelling:
                 return kind
-            if len(spelling) > 4 and not about_place and re.search(rf"\b{spelling}\b", k):
+            if (
+                len(spelling) > 4
+                and spelling not in WHOLE_HEADER_ONLY
+                and not about_place
+                and re.search(rf"\b{spelling}\b", k)
+            ):
                 return kind
     return None
 
@@ -294,18 +327,48 @@ def header_score(kind: str, item_codes: list[str] | None = None) -> callable:
     return score
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")  # what a spreadsheet may run as a formula (and DDE) at a cell's start
+FORMULA_CONTROLS = ("\t", "\r")  # a leading tab or carriage return also smuggles one past some programs
+
+
+def looks_like_formula(value: object) -> bool:
+    """Whether text would be run by a spreadsheet: it starts (after any leading spaces) with '=', '+', '-',
+    '@', or with a tab or carriage return. Numbers are not ('-0.5', '+84 912 345 678', '-3' in a number
+    column: what `ingest.readers.parse_number` accepts), nor is a cell of dashes only ('-', '--': a blank
+    in a report)."""
+    if not isinstance(value, str) or not value:
+        return False
+    if value[0] in FORMULA_CONTROLS:
+        return True
+    text = value.lstrip()
+    if not text:
+        return any(c in value for c in FORMULA_CONTROLS)
+    if any(c in value[: len(value) - len(text)] for c in FORMULA_CONTROLS):
+        return True
+    if text[0] not in FORMULA_STARTS:
+        return False
+    if text[0] == "-" and not text.strip("-"):
+        return False
+    if text[0] in "+-":
+        try:
+            return parse_number(text) is None
+        except ValueError:
+            return True
+    return True
+
+
 def formula_cells(
     labels: list[str], rows: list[list[object]], row_numbers: list[int], only: list[str] | None = None
 ) -> list[tuple[int, str, str]]:
-    """(row, column, text) of text cells a spreadsheet would run as a formula ('=…', '@…') in the columns
-    `only` (default all): refused, since a CSV cannot say whether it holds a value or a formula, and such
-    text must never reach an export."""
+    """(row, column, text) of text cells a spreadsheet would run as a formula (`looks_like_formula`) in the
+    columns `only` (default all): refused, since a CSV cannot say whether it holds a value or a formula, and
+    such text must never reach an export."""
     wanted = [(k, label) for k, label in enumerate(labels) if only is None or label in only]
     out = []
     for rownum, row in zip(row_numbers, rows, strict=True):
         for k, label in wanted:
             cell = row[k] if k < len(row) else None
-            if isinstance(cell, str) and cell[:1] in ("=", "@"):
+            if looks_like_formula(cell):
                 out.append((rownum, label, cell))
     return out
 
@@ -319,7 +382,7 @@ def formula_cells_by_column(
     for k, (label, column) in enumerate(zip(labels, data, strict=True)):
         if only is not None and label not in only:
             continue
-        flags = [isinstance(v, str) and v[:1] in ("=", "@") for v in column.values]
+        flags = [looks_like_formula(v) for v in column.values]
         if not any(flags):
             continue
         lut = np.append(np.asarray(flags, dtype=bool), False)

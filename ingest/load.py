@@ -1,19 +1,23 @@
-"""Writing a validated plan: one transaction on a new database version, the raw file archived, the log kept."""
+"""Writing a validated plan: one transaction on a new database version, the loaded columns archived (never the
+raw file), the log kept."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import getpass
+import io
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from analysis.precompute import refresh_wave
-from ingest.microdata import pii_salt, salted_hash
+from ingest.microdata import hashed_respondent_id, pii_salt, salted_hash
 from ingest.plan import Plan
 from reference.methodology import load_waves
 from store import db as dbmod
@@ -23,7 +27,8 @@ from store.reference_tables import load_methodologies, load_published, load_refe
 
 
 def archive_dir(db: Path) -> Path:
-    """Where raw imported files are kept by hash: `$SIPAS_ARCHIVE_DIR`, else `<db dir>/<db stem>.imports/`."""
+    """Where the loaded columns of imported files are kept by the file's hash: `$SIPAS_ARCHIVE_DIR`, else
+    `<db dir>/<db stem>.imports/` (mode 0700)."""
     return Path(os.environ.get("SIPAS_ARCHIVE_DIR", str(db.parent / f"{db.stem}.imports")))
 
 
@@ -50,31 +55,67 @@ def create_reference(con: Connection, imported_by: str) -> dict[str, int]:
 
 
 def archive_path(plan: Plan, db: Path) -> Path:
-    """Where `archive` keeps the file of `plan` (named by the file's SHA-256)."""
-    if plan.payload.get("redacted") is not None:
-        return archive_dir(db) / f"{plan.file_sha256}.redacted.csv"
-    return archive_dir(db) / f"{plan.file_sha256}{plan.path.suffix.lower()}"
+    """Where `archive` keeps what was loaded from the file of `plan` (named by the file's SHA-256)."""
+    return archive_dir(db) / f"{plan.file_sha256}.{plan.kind}.loaded.csv"
+
+
+def _private_dir(folder: Path) -> None:
+    """Create `folder` readable by the service user only (0700, whatever the umask; an existing folder of
+    ours is tightened, which also hides files an older version left there)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = folder.stat()
+    if st.st_uid == os.getuid() and st.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def finalise_respondent_ids(plan: Plan, db: Path) -> None:
+    """Replace the respondent ids that are personal data (hash mode: `payload['respondent_id_hash']`) by
+    their salted hash in the rows to write and to archive; nothing to do otherwise (or when done)."""
+    pending = plan.payload.pop("respondent_id_hash", None)
+    if pending is None:
+        return
+    rows, values = pending
+    salt = pii_salt(db)
+    ids = plan.payload["respondent"]["respondent_id"].astype(object).to_numpy(copy=True)
+    ids[rows] = [hashed_respondent_id(salt, str(v)) for v in values]
+    plan.payload["respondent"] = plan.payload["respondent"].assign(respondent_id=ids)
+    archived = plan.payload.get("archive")
+    if isinstance(archived, pa.Table) and "respondent_id" in archived.column_names:
+        k = archived.column_names.index("respondent_id")
+        plan.payload["archive"] = archived.set_column(k, "respondent_id", pa.array(list(ids), pa.string()))
 
 
 def archive(plan: Plan, db: Path) -> Path:
-    """Keep the raw file under its hash; a microdata file with identifying columns is kept redacted (those
-    columns removed) so no respondent's personal data is ever stored in clear."""
+    """Keep what was loaded from the file, under the file's hash, readable by the service user only (0600
+    in a 0700 folder): the recognised columns with their loaded values (microdata) or as written
+    (published figures). Never the uploaded file: a column that was not loaded (names, phone numbers,
+    dates of birth, notes, anything unrecognised) is stored nowhere."""
+    finalise_respondent_ids(plan, db)
     target = archive_path(plan, db)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    redacted = plan.payload.get("redacted")
-    if redacted is not None:
-        if not target.exists():
-            tmp = target.with_suffix(".tmp")
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(redacted["columns"])
-                writer.writerows(redacted["rows"])
-            os.replace(tmp, target)
-        return target
-    if not target.exists():
-        tmp = target.with_suffix(".tmp")
-        shutil.copyfile(plan.path, tmp)
+    _private_dir(target.parent)
+    kept = plan.payload.get("archive")
+    if kept is None:  # a plan without its rows (`Plan.without_payload`): never fall back to the raw file
+        raise ValueError("nothing to archive: the plan holds no rows (prepare it again to load it)")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(codecs.BOM_UTF8)  # Excel then reads the Vietnamese text as UTF-8
+            if isinstance(kept, pa.Table):
+                pacsv.write_csv(kept, handle)
+            else:
+                text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+                writer = csv.writer(text)
+                writer.writerow(kept["columns"])
+                writer.writerows(kept["rows"])
+                text.flush()
+                text.detach()
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return target
 
 
@@ -102,6 +143,7 @@ def write(con: Connection, plan: Plan, *, db: Path, imported_by: str, archived: 
         if plan.replaces:
             imports.delete_wave_microdata(con, year)
             replaced = plan.replaces
+        finalise_respondent_ids(plan, db)
         respondent = plan.payload["respondent"].assign(import_id=import_id)
         imports.insert_frame(con, "respondent", respondent)
         imports.check_unique_respondents(con, year)  # defensive: validation already refuses duplicates
@@ -140,8 +182,8 @@ def write(con: Connection, plan: Plan, *, db: Path, imported_by: str, archived: 
 
 
 def commit(plan: Plan, db: Path, work: Path, final: Path, *, imported_by: str) -> dict:
-    """Write `plan` into `work` (a copy of the current version) in one transaction, archive the raw file and
-    switch the database to the new version. Any failure leaves the current version untouched."""
+    """Write `plan` into `work` (a copy of the current version) in one transaction, archive what was loaded
+    and switch the database to the new version. Any failure leaves the current version untouched."""
     con = dbmod.connect_write(work)
     try:
         con.begin()

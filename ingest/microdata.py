@@ -20,14 +20,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from i18n import catalogue, fmt_number, t
 from ingest import columns as cols
+from ingest import coverage
 from ingest.plan import Plan, sha256_file, wave_facts
-from ingest.problems import Problems
-from ingest.readers import Column, ReadError, Table, read_table
+from ingest.problems import Problems, problem
+from ingest.readers import Column, Problem, ReadError, Table, read_table
 from reference import units as units_module
 from reference.units import UnitMatcher, fold
+from store import db as dbmod
 from store import imports, queries
 from store.db import Connection
 
@@ -35,6 +38,18 @@ PII_MODES = ("drop", "hash")
 PHONE_RE = re.compile(r"^(\+?84|0)\d{9,10}$")
 NATIONAL_ID_RE = re.compile(r"^\d{12}$|^\d{9}$")
 IDENTIFYING_ID_RE = re.compile(f"(?:{PHONE_RE.pattern})|(?:{NATIONAL_ID_RE.pattern})")  # either of the two
+# A Vietnamese mobile (0[35789]x xxx xxxx) or landline (02xx xxxx xxxx) number written with separators.
+_PHONE_COMPACT_RE = re.compile(r"(?:\+?84|0)(?:[35789]\d{8}|2\d{9})")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE_SEPARATORS_RE = re.compile(r"[\s.\-()]")
+_WORDS_RE = re.compile(r"[\s._,]+")
+# Ids worth a closer look (RE2, run over all distinct ids at once): an '@', only digits and phone
+# separators, or no digit at all and more than one word.
+_SUSPECT_ID_RE2 = r"@|^[0-9\s.+()-]+$|^[^0-9]*[\s._,][^0-9]*$"
+RESPONDENT_ID_HASH_PREFIX = "h-"
+SALT_ENV = "SIPAS_PII_SALT"
+SALT_FILE_ENV = "SIPAS_PII_SALT_FILE"
+LEGACY_SALT_NAME = ".pii_salt"  # where salts were kept before: beside the database
 PREVIEW_ROWS = 20
 
 
@@ -44,25 +59,176 @@ def pii_mode() -> str:
     return mode if mode in PII_MODES else "drop"
 
 
-def pii_salt(db: Path) -> bytes:
-    """Secret salt for identifying values kept as hashes: `$SIPAS_PII_SALT` (hex), else a random salt kept in
-    `.pii_salt` beside the database (mode 0600), outside the database so hashes cannot be reversed from it."""
-    env = os.environ.get("SIPAS_PII_SALT")
+class SaltError(ValueError):
+    """The secret salt cannot be used safely; `problem` says why, in Vietnamese and English."""
+
+    def __init__(self, reason: Problem) -> None:
+        self.problem = reason
+        super().__init__(reason.message_en)
+
+
+def salt_file() -> Path:
+    """Where the secret salt is kept: `$SIPAS_PII_SALT_FILE`, else `$XDG_STATE_HOME/sipas/pii_salt`, else
+    `~/.local/state/sipas/pii_salt`: a private state folder of the service user, never the data folder."""
+    if os.environ.get(SALT_FILE_ENV):
+        return Path(os.environ[SALT_FILE_ENV]).expanduser()
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "sipas" / "pii_salt"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies below it (symbolic links resolved)."""
+    path, folder = path.expanduser().resolve(), folder.expanduser().resolve()
+    return path == folder or folder in path.parents
+
+
+def _salt_from_hex(text: str) -> bytes | None:
+    try:
+        salt = bytes.fromhex(text.strip())
+    except ValueError:
+        return None
+    return salt if len(salt) >= 16 else None
+
+
+def salt_problem(db_folder: Path) -> Problem | None:
+    """Why the salt may not be used for the database in `db_folder`, or None: `$SIPAS_PII_SALT` or the salt
+    file is not a hex string of at least 16 bytes; the salt file would lie in the database's folder (copied
+    and backed up with the data, so the hashes could be reversed); or an older salt beside the database
+    differs from it. Reads only."""
+    env = os.environ.get(SALT_ENV)
     if env:
-        return bytes.fromhex(env)
-    path = Path(os.environ.get("SIPAS_PII_SALT_FILE", str(db.parent / ".pii_salt")))
+        return None if _salt_from_hex(env) else problem("pii_salt_invalid", path=SALT_ENV)
+    path = salt_file()
+    if _inside(path, db_folder):
+        return problem("pii_salt_location", path=str(path), folder=str(db_folder), env=SALT_FILE_ENV)
+    try:
+        text = path.read_text().strip() if path.is_file() else None
+        legacy = db_folder / LEGACY_SALT_NAME
+        old = legacy.read_text().strip() if legacy.is_file() else None
+    except OSError:
+        return problem("pii_salt_invalid", path=str(path))
+    if text is not None and _salt_from_hex(text) is None:
+        return problem("pii_salt_invalid", path=str(path))
+    if old is not None and text is not None and old != text:
+        return problem("pii_salt_conflict", path=str(legacy), salt=str(path))
+    return None
+
+
+def _private_folder(folder: Path, *, own: bool) -> None:
+    """Create `folder` (mode 0700, whatever the umask); tighten it to 0700 when `own` (a folder of ours)."""
+    existed = folder.is_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if (own or not existed) and folder.stat().st_uid == os.getuid():
+        os.chmod(folder, 0o700)
+
+
+def write_private(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
+    """Write `data` to `path` as a file only its owner may read (0600 whatever the umask), atomically
+    (through a temporary file beside it). `exclusive`: leave an existing file alone and return False."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if exclusive:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+            except OSError:  # a file system without hard links: not atomic against a second writer
+                if path.exists():
+                    return False
+                os.replace(tmp, path)
+        else:
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
+def pii_salt(db: Path) -> bytes:
+    """Secret salt for identifying values kept as hashes: `$SIPAS_PII_SALT` (hex), else the file
+    `salt_file()` (created at first use: 32 random bytes, mode 0600 in a 0700 folder). `SaltError` when
+    `salt_problem` finds one for the database's folder. A salt left by an older version beside the database
+    (`.pii_salt`) is moved there, so earlier hashes still match, and never left among the data."""
+    reason = salt_problem(db.parent)
+    if reason is not None:
+        raise SaltError(reason)
+    env = os.environ.get(SALT_ENV)
+    if env:
+        return bytes.fromhex(env.strip())
+    path = salt_file()
+    _private_folder(path.parent, own=SALT_FILE_ENV not in os.environ)
+    legacy = db.parent / LEGACY_SALT_NAME
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text().strip())
+        data = legacy.read_bytes().strip() if legacy.is_file() else secrets.token_hex(32).encode()
+        write_private(path, data + b"\n", exclusive=True)  # another process may have just made one
+    text = path.read_text().strip()
+    if legacy.is_file():
+        if legacy.read_text().strip() != text:
+            raise SaltError(problem("pii_salt_conflict", path=str(legacy), salt=str(path)))
+        legacy.unlink()
+    st = path.stat()
+    if st.st_mode & 0o077 and st.st_uid == os.getuid():
+        os.chmod(path, 0o600)
+    salt = _salt_from_hex(text)
+    if salt is None:
+        raise SaltError(problem("pii_salt_invalid", path=str(path)))
+    return salt
 
 
 def salted_hash(salt: bytes, value: str) -> str:
     """HMAC-SHA256(salt, folded value): equal inputs give equal hashes, and without the salt a phone number
     cannot be recovered by trying all numbers."""
     return hmac.new(salt, fold(value).replace(" ", "").encode(), hashlib.sha256).hexdigest()
+
+
+def hashed_respondent_id(salt: bytes, value: str) -> str:
+    """The id stored for a respondent id that is personal data: 'h-' and 20 hex digits of an HMAC-SHA256
+    with the secret salt over the id exactly as written (distinct ids stay distinct; a different purpose
+    string than `salted_hash`, so it cannot be matched with the re-check hashes)."""
+    digest = hmac.new(salt, b"respondent_id\x00" + value.encode(), hashlib.sha256).hexdigest()
+    return RESPONDENT_ID_HASH_PREFIX + digest[:20]
+
+
+def identifying_id_kind(value: str) -> str | None:
+    """'email' | 'phone' | 'national_id' | 'name' when a respondent id is personal data (an e-mail address; a
+    phone number, also written '0912 345 678' or '+84 912.345.678'; a 9- or 12-digit ID number; two or more
+    words of letters only, such as 'Nguyễn Văn An'), else None: questionnaire ids such as 'HN-001-0042',
+    '01-123-45' or 'R000123' pass."""
+    text = value.strip()
+    if "@" in text and _EMAIL_RE.search(text):
+        return "email"
+    if PHONE_RE.match(text):
+        return "phone"
+    if NATIONAL_ID_RE.match(text):
+        return "national_id"
+    compact = _PHONE_SEPARATORS_RE.sub("", text)
+    if compact != text and compact.lstrip("+").isdigit():
+        if _PHONE_COMPACT_RE.fullmatch(compact):
+            return "phone"
+        if re.fullmatch(r"[\d\s.]+", text) and NATIONAL_ID_RE.match(compact):
+            return "national_id"
+    words = [w for w in _WORDS_RE.split(text) if w]
+    if len(words) >= 2 and all(w.isalpha() for w in words):
+        return "name"
+    return None
+
+
+def identifying_id_kinds(values: list[str]) -> list[str | None]:
+    """`identifying_id_kind` of each value; the few suspects are found by one regular-expression pass over
+    all of them (a million distinct ids take a fraction of a second)."""
+    if not values:
+        return []
+    array = pa.array([str(v) for v in values], pa.string())
+    suspect = pc.match_substring_regex(array, _SUSPECT_ID_RE2).to_numpy(zero_copy_only=False)
+    out: list[str | None] = [None] * len(values)
+    for k in np.flatnonzero(suspect).tolist():
+        out[k] = identifying_id_kind(str(values[k]))
+    return out
 
 
 def category_codes() -> dict[str, dict[str, str]]:
@@ -291,6 +457,42 @@ def _answers(
     return out
 
 
+def _string_array(values: np.ndarray) -> pa.Array:
+    """Text cells (None/NaN: blank) as an Arrow string array, converted in one pass when they are str."""
+    try:
+        return pa.array(values, pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None or v != v else str(v) for v in values], pa.string())
+
+
+def archive_table(
+    labels: list[str], cmap: cols.ColumnMap, loaded: dict[str, object], answers: dict[str, np.ndarray]
+) -> pa.Table:
+    """What is kept of a microdata file: its recognised columns in file order, named by field or item
+    code, holding the values as loaded (unit ids, category codes, weights, answers; blank where not
+    answered) — never a column that was not loaded, so no personal data and no free text. Re-importable."""
+    field_of = {label: field for field, label in cmap.fields.items()}
+    item_of = {label: code for code, label in cmap.items.items()}
+    names: list[str] = []
+    arrays: list[pa.Array] = []
+    for label in labels:
+        if label in field_of and field_of[label] in loaded:
+            field = field_of[label]
+            values = np.asarray(loaded[field])
+            if field == "weight":
+                arrays.append(pa.array(values.astype(float)))
+            elif field == "year":
+                arrays.append(pa.array(values))
+            else:
+                arrays.append(_string_array(values))
+            names.append(field)
+        elif label in item_of and item_of[label] in answers:
+            values = answers[item_of[label]]
+            arrays.append(pa.array(values, mask=values < 0))
+            names.append(item_of[label])
+    return pa.table(arrays, names=names)
+
+
 def read_file(
     path: Path, kind: str, problems: Problems, sheet: str | None, item_codes: list[str]
 ) -> Table | None:
@@ -313,12 +515,14 @@ def prepare(
     replace: bool = False,
     pii: str | None = None,
     file_name: str | None = None,
+    partial: bool = False,
 ) -> Plan:
-    """Validate a microdata file for wave `year` against the database behind `con` (read only)."""
+    """Validate a microdata file for wave `year` against the database behind `con` (read only). `partial`
+    confirms a file that covers only part of the wave (`ingest.coverage`)."""
     path = Path(path)
     plan = Plan("microdata", year, path, file_name or path.name, sha256_file(path), path.stat().st_size)
     pii = pii or pii_mode()
-    plan.options = {"sheet": sheet, "replace": replace, "pii": pii}
+    plan.options = {"sheet": sheet, "replace": replace, "pii": pii, "partial": partial}
     problems = plan.problems
     wave = wave_facts(con, year)
     if wave is None:
@@ -332,9 +536,10 @@ def prepare(
     for field, label in cmap.duplicates:
         problems.error("column_duplicate", column=label, field=field)
     for label, kind in cmap.identifying.items():
-        problems.warning(f"identifying_{pii}", column=label, kind_vi=t(f"ingest.identifying.{kind}", "vi"),
+        handling = pii if kind in cols.RECHECK_KINDS else "drop"  # a birth date or contact: never kept
+        problems.warning(f"identifying_{handling}", column=label, kind_vi=t(f"ingest.identifying.{kind}", "vi"),
                          kind_en=t(f"ingest.identifying.{kind}", "en"))  # fmt: skip
-    for label in cmap.ignored:
+    for label in cmap.ignored:  # never stored, in the database or in the archived copy
         problems.warning("column_ignored", column=label)
     for field in ("respondent_id", "province"):
         if field not in cmap.fields:
@@ -355,10 +560,14 @@ def prepare(
         problems.error("no_rows")
         return plan
     data = dict(zip(table.columns, table.column_data(), strict=True))
-    text_columns = [c for c in table.columns if c not in set(cmap.items.values())]
+    # the columns that are loaded (items are parsed as numbers); dropped columns are not echoed
+    loaded_columns = list(cmap.fields.values())
     for rownum, label, text in cols.formula_cells_by_column(table.columns, list(data.values()),
-                                                            table.row_numbers, text_columns):  # fmt: skip
-        problems.error("formula", row=rownum, column=label, value=text)
+                                                            table.row_numbers, loaded_columns):  # fmt: skip
+        personal = identifying_id_kind(str(text)) is not None
+        if personal and label == cmap.fields.get("respondent_id"):
+            continue  # '+84 912 345 678' as an id: refused or hashed below, as personal data
+        problems.error("formula", row=rownum, column=label, value="***" if personal else text)
     if problems.has_errors:
         return plan
 
@@ -373,6 +582,9 @@ def prepare(
                            value=years.values[years.codes[idx]], year=year)  # fmt: skip
 
     rid = _texts(data[f["respondent_id"]])
+    # ids that are personal data: refused (drop mode) or stored as a salted hash (hash mode), never echoed
+    id_kinds = identifying_id_kinds(rid.values)
+    personal_id = np.array([k is not None for k in id_kinds], dtype=bool)
     for idx in np.flatnonzero(rid.codes < 0):
         problems.error("value_missing", row=int(rownums[idx]), column=f["respondent_id"])
     repeated = np.bincount(rid.codes[rid.codes >= 0], minlength=len(rid.values)) > 1
@@ -386,11 +598,28 @@ def prepare(
         for pos in np.flatnonzero(later):
             code = int(codes[pos])
             problems.error("respondent_duplicate", row=int(rownums[dup[pos]]), column=f["respondent_id"],
-                           value=rid.values[code], first_row=int(first_row[code]))  # fmt: skip
-    looks = [IDENTIFYING_ID_RE.match(s) is not None for s in rid.values]
-    for idx in _rows_where(rid, looks)[:50]:
-        problems.error("respondent_id_identifying", row=int(rownums[idx]), column=f["respondent_id"],
-                       value="***")  # fmt: skip
+                           value="***" if personal_id[code] else rid.values[code],
+                           first_row=int(first_row[code]))  # fmt: skip
+    hashed_ids = _rows_where(rid, personal_id)
+    if pii == "hash":
+        if len(hashed_ids):
+            kinds = sorted({id_kinds[c] for c in rid.codes[hashed_ids]})
+            problems.warning("respondent_id_hashed", column=f["respondent_id"], n_rows=len(hashed_ids),
+                             kind_vi=", ".join(t(f"ingest.identifying.{k}", "vi") for k in kinds),
+                             kind_en=", ".join(t(f"ingest.identifying.{k}", "en") for k in kinds))  # fmt: skip
+    else:
+        for idx in hashed_ids:
+            kind = id_kinds[rid.codes[idx]]
+            problems.error("respondent_id_identifying", row=int(rownums[idx]), column=f["respondent_id"],
+                           value="***", kind_vi=t(f"ingest.identifying.{kind}", "vi"),
+                           kind_en=t(f"ingest.identifying.{kind}", "en"))  # fmt: skip
+        hashed_ids = hashed_ids[:0]
+    hashable = [label for label, kind in cmap.identifying.items() if kind in cols.RECHECK_KINDS]
+    if pii == "hash" and (len(hashed_ids) or hashable):
+        # said now for the app's database; checked again for the database written to (`pii_salt`)
+        refusal = salt_problem(dbmod.db_path().parent)
+        if refusal is not None:
+            problems.add(refusal)
 
     matcher = matcher_for(con)
     gv = wave.geo_version
@@ -483,10 +712,12 @@ def prepare(
     if errors_in_file:
         return plan
 
+    respondent_ids = pd.Series(rid.cells(), dtype=object).astype(str)
+    respondent_ids.iloc[hashed_ids] = None  # hashed when written (`ingest.load`), with the secret salt
     respondent = pd.DataFrame(
         {
             "year": np.full(n, year, dtype=np.int32),
-            "respondent_id": pd.Series(rid.cells()).astype(str),
+            "respondent_id": respondent_ids,
             "resp_no": np.arange(1, n + 1, dtype=np.int32),
             "province_id": pd.Series(province_id, dtype=object),
             "district_id": pd.Series(district_id, dtype=object),
@@ -514,20 +745,24 @@ def prepare(
         }
     )
     payload: dict = {"respondent": respondent, "answer": answer}
-    if cmap.identifying and pii == "hash":
-        # hashed at commit time (store.write) with the salt kept beside the database; never stored in clear
+    if len(hashed_ids):
+        payload["respondent_id_hash"] = (hashed_ids, [rid.values[c] for c in rid.codes[hashed_ids]])
+    if hashable and pii == "hash":
+        # hashed when written (`ingest.load`) with the secret salt kept outside the data; never stored in clear
         payload["identifying"] = {}
-        for label, kind in cmap.identifying.items():
+        for label in hashable:
+            kind = cmap.identifying[label]
             texts = _texts(data[label])
             filled = texts.codes >= 0
-            payload["identifying"][kind] = (respondent["resp_no"].to_numpy()[filled],
-                                            [texts.values[c] for c in texts.codes[filled]])  # fmt: skip
-    if cmap.identifying:
-        keep_idx = [i for i, c in enumerate(table.columns) if c not in cmap.identifying]
-        payload["redacted"] = {
-            "columns": [table.columns[i] for i in keep_idx],
-            "rows": [[r[i] for i in keep_idx] for r in table.rows],
-        }
+            resp_nos, values = payload["identifying"].get(kind, (np.empty(0, np.int32), []))
+            payload["identifying"][kind] = (np.concatenate([resp_nos, respondent["resp_no"].to_numpy()[filled]]),
+                                            values + [texts.values[c] for c in texts.codes[filled]])  # fmt: skip
+    loaded = {"respondent_id": respondent_ids, "year": np.full(n, year, dtype=np.int32),
+              "province": province_id, "district": district_id, "commune": commune_id, "psu_id": psu,
+              "stratum_id": stratum, "weight": weight, **categories}  # fmt: skip
+    if gv == "2025":
+        loaded.pop("district")
+    payload["archive"] = archive_table(table.columns, cmap, loaded, answers)
     plan.payload = payload
     plan.summary = {
         "respondents": n,
@@ -543,6 +778,8 @@ def prepare(
         "sum_weight": float(weight.sum()),
         "identifying_columns": sorted(cmap.identifying.values()),
         "identifying_handling": pii if cmap.identifying else None,
+        "respondent_ids_hashed": len(hashed_ids),
+        "columns_not_stored": len(cmap.identifying) + len(cmap.ignored),
         "methodology_id": wave.methodology_id,
         "geo_version": gv,
         "sheet": table.sheet,
@@ -552,7 +789,9 @@ def prepare(
     preview = respondent.drop(columns=["year", "resp_no", "agency_id", "is_generated"]).head(PREVIEW_ROWS)
     for c in codes_order[:12]:
         preview[c] = np.where(answers[c][:PREVIEW_ROWS] >= 0, answers[c][:PREVIEW_ROWS], None)
+    preview["respondent_id"] = preview["respondent_id"].where(preview["respondent_id"].notna(), "***")
     preview.insert(0, "row", rownums[:PREVIEW_ROWS])
     plan.preview = preview
+    coverage.check(con, plan, confirmed=partial)
     plan.status = "invalid" if problems.has_errors else "ready"
     return plan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +42,24 @@ class Plan:
     payload: dict = field(default_factory=dict)
     replaces: dict | None = None
     options: dict = field(default_factory=dict)
+    provinces: list[str] = field(default_factory=list)  # of the rows to load, kept by `without_payload`
 
     @property
     def ok(self) -> bool:
         """Whether the import may go ahead (no errors)."""
         return not self.problems.has_errors and self.status != "invalid"
+
+    def loaded_provinces(self) -> list[str]:
+        """Sorted province ids of the respondents to load (microdata; [] for published figures): from the
+        payload, or as recorded when the payload was dropped. What `access.rules.check_import` checks."""
+        if self.kind == "microdata" and "respondent" in self.payload:
+            return sorted(set(self.payload["respondent"]["province_id"].dropna()))
+        return list(self.provinces)
+
+    def without_payload(self) -> Plan:
+        """The plan without the rows to load (what a form shows before confirming; they are built again
+        under the import lock), its provinces kept for the access check."""
+        return dataclasses.replace(self, payload={}, provinces=self.loaded_provinces())
 
 
 @dataclass(frozen=True)

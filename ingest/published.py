@@ -3,15 +3,17 @@ copied from a ministry report or a province's own survey: validated, then stored
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ingest import columns as cols
-from ingest.microdata import matcher_for, read_file
+from ingest.microdata import identifying_id_kind, matcher_for, read_file
 from ingest.plan import Plan, geo_version_for, sha256_file, wave_facts
-from ingest.readers import parse_number
+from ingest.problems import problem
+from ingest.readers import Problem, parse_number
 from reference.methodology import load_all
 from reference.units import fold
 from store import imports
@@ -29,6 +31,25 @@ NATIONAL_NAMES = {
 INDEX_PREFIXES = ("item:", "perception:", "expectation:")
 LEVELS = ("province", "district", "commune")
 PREVIEW_ROWS = 100
+OPTION_MAX_CHARS = {"index_code": 64, "source": 500, "measured_by": 120}  # typed on the Data page or CLI
+
+
+def option_problem(name: str, value: str | None) -> Problem | None:
+    """Why a typed option (`source`, `measured_by`, `index_code`) is refused, or None: text a spreadsheet
+    would run as a formula (`ingest.columns.looks_like_formula`), a control or invisible formatting
+    character, or more than `OPTION_MAX_CHARS` characters. The value is not echoed (it may hold anything)."""
+    if value is None:
+        return None
+    text = str(value)
+    if cols.looks_like_formula(text):
+        reason = "formula"
+    elif any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text):
+        reason = "control"
+    elif len(text) > OPTION_MAX_CHARS[name]:
+        reason = "long"
+    else:
+        return None
+    return problem(f"option_{reason}", column=name, limit=OPTION_MAX_CHARS[name])
 
 
 def component_codes(con: Connection, methodology_id: str | None) -> dict[str, str]:
@@ -87,6 +108,12 @@ def prepare(
     plan.options = {"index_code": index_code, "source": source, "measured_by": measured_by, "level": level,
                     "sheet": sheet, "replace": replace}  # fmt: skip
     problems = plan.problems
+    for name, value in (("index_code", index_code), ("source", source), ("measured_by", measured_by)):
+        refusal = option_problem(name, value)
+        if refusal is not None:
+            problems.add(refusal)
+    if problems.has_errors:
+        return plan
     if level not in LEVELS:
         problems.error("level_unknown", value=level, allowed=", ".join(LEVELS))
         return plan
@@ -102,9 +129,10 @@ def prepare(
     cmap = cols.map_columns(table.columns, kind="published", components=components)
     for field, label in cmap.duplicates:
         problems.error("column_duplicate", column=label, field=field)
-    for label in cmap.ignored:
+    for label in cmap.ignored:  # never stored, in the database or in the archived copy
         problems.warning("column_ignored", column=label)
     f = cmap.fields
+    kept = [label for label in table.columns if label in set(f.values()) | set(cmap.components.values())]
     if "unit" not in f and "code" not in f:
         problems.error(
             "column_missing", column="unit", expected="Tỉnh/thành phố, Đơn vị, Mã tỉnh, province, code"
@@ -120,8 +148,10 @@ def prepare(
     if not table.rows:
         problems.error("no_rows")
         return plan
-    for rownum, label, text in cols.formula_cells(table.columns, table.rows, table.row_numbers):
-        problems.error("formula", row=rownum, column=label, value=text)
+    for rownum, label, text in cols.formula_cells(table.columns, table.rows, table.row_numbers, kept):
+        problems.error(
+            "formula", row=rownum, column=label, value="***" if identifying_id_kind(text) else text
+        )
     if problems.has_errors:
         return plan
 
@@ -253,7 +283,12 @@ def prepare(
             first = existing.iloc[0]
             problems.error("published_exists", value=f"{first.unit_id} {first.index_code}", n=len(existing),
                            year=year, measured_by=measured_by)  # fmt: skip
-    plan.payload = {"published": rows.drop(columns=["_row", "_column"])}
+    where = [table.columns.index(label) for label in kept]
+    plan.payload = {
+        "published": rows.drop(columns=["_row", "_column"]),
+        # what the archive keeps: the recognised columns as written, never the other ones
+        "archive": {"columns": kept, "rows": [[row[k] for k in where] for row in table.rows]},
+    }
     plan.summary = {
         "rows": len(rows),
         "units_matched": int(rows.unit_id.nunique()),

@@ -1,13 +1,14 @@
 """Turn an uploaded CSV or XLSX file into a clean table of cells (used by the importer, ``ingest/``).
 
 :func:`read_table` checks the size, detects the format from the content (not only the extension), decodes
-CSV text (UTF-8, UTF-16, Windows-1258; legacy TCVN3/VNI font encodings are refused), reads XLSX with
-openpyxl (merged cells filled, formulas and logical values refused, percent formats scaled), finds the
-header row with the importer's scorer (title rows above it skipped, a second header row merged as
+CSV text (UTF-8, UTF-16, Windows-1258; legacy TCVN3/VNI font encodings are refused), reads XLSX streamed,
+one sheet row at a time with openpyxl's parser (merged cells filled, formulas and logical values refused,
+percent formats scaled), finds the header row with the importer's scorer (title rows above it skipped, a second header row merged as
 'Parent / Child'), drops trailing note rows and returns every cell as text, a number or None.
 
 Everything that goes wrong is reported as :class:`Problem` values with a Vietnamese and an English message:
-fatal ones in :class:`ReadError`, warnings in :attr:`Table.notices`.
+fatal ones in :class:`ReadError`, warnings in :attr:`Table.notices`. Limits: file size, unpacked size of a
+workbook and data rows (`max_import_bytes`, `max_unpacked_bytes`, `max_import_rows`; see the constants).
 """
 
 from __future__ import annotations
@@ -29,29 +30,51 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.worksheet._reader import DATA_TAG as _DATA_TAG
+from openpyxl.worksheet._reader import MERGE_TAG as _MERGE_TAG
+from openpyxl.worksheet._reader import ROW_TAG as _ROW_TAG
+from openpyxl.worksheet._reader import VALUE_TAG as _VALUE_TAG
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 MIB = 1024 * 1024
-GIB = 1024 * MIB
+# Size limits, set from measured costs (`python -m bench.import_costs`: validating 2024 microdata of 59 columns
+# in `ingest.worker`, whose memory limit is 2,048 MB of address space beyond its start-up footprint). Peak
+# address-space growth and time on a 2-core machine (Python 3.11):
+#   CSV:  ≈ 55 + 11.3 × file MB (valid answers), ≈ 65 + 10.8 × file MB (every answer a distinct text);
+#         0.1–0.2 s per MB
+#   XLSX: ≈ 40 + 1.8 × unpacked MB (valid), ≈ 30 + 2.4 × unpacked MB (distinct texts); ≈ 0.2 s per unpacked MB
+# so a 100 MB CSV needs 1.2–1.4 GB (a margin of 1.5 or more below the memory limit), and a workbook of
+# 300 MB unpacked 0.6–0.8 GB and 60–75 s (a quarter of the worker's 300 s: the streamed parse is CPU-bound).
 ENV_MAX_MB = "SIPAS_IMPORT_MAX_MB"
-DEFAULT_MAX_MB = 200
+DEFAULT_MAX_MB = 100
+ENV_MAX_UNPACKED_MB = "SIPAS_IMPORT_MAX_UNPACKED_MB"
+DEFAULT_MAX_UNPACKED_MB = 300
+ENV_MAX_ROWS = "SIPAS_IMPORT_MAX_ROWS"
+DEFAULT_MAX_ROWS = 1_000_000  # 25 times a national wave (≈ 40,000 respondents); ≈ 180 MB of template CSV
 HEADER_SEARCH_ROWS = 30  # the header is looked for among this many first non-empty rows
 MIN_HEADER_SCORE = 2
 MAX_VALUE_CHARS = 80
 MAX_ROW_WARNINGS = 20  # 'row_too_long' notices listed one by one, then one summary
-ZIP_TOTAL_FACTOR = 20  # uncompressed XLSX may be at most 20 x max_bytes ...
-ZIP_TOTAL_CAP = GIB  # ... and at most 1 GiB
+ZIP_TOTAL_FACTOR = 20  # uncompressed XLSX may be at most 20 x max_bytes and `max_unpacked_bytes()`
 ZIP_MAX_RATIO = 200  # a member compressed more than 200:1 ...
 ZIP_RATIO_MIN_SIZE = 10 * MIB  # ... and larger than 10 MB uncompressed is refused
 NOTE_MAX_CHARS = 60
 LEGACY_SAMPLE_CHARS = 300_000  # legacy-font files are garbled throughout: a sample is enough
+MAX_MERGED_CELLS = 1_000_000  # cells an XLSX sheet's merged ranges may fill (see `_fill_merged`)
+_MERGE_CELL_TAG = f"{{{SHEET_MAIN_NS}}}mergeCell"
 
 CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
@@ -254,16 +277,30 @@ class Table:
 # ------------------------------------------------------------------------------------------ small helpers
 
 
-def max_import_bytes() -> int:
-    """Upload size limit in bytes: env SIPAS_IMPORT_MAX_MB (megabytes, default 200)."""
-    raw = os.environ.get(ENV_MAX_MB, "").strip()
+def _env_positive(name: str, default: float) -> float:
+    """A positive number from environment variable `name`; `default` when unset or not a positive number."""
+    raw = os.environ.get(name, "").strip()
     try:
-        mb = float(raw) if raw else DEFAULT_MAX_MB
+        value = float(raw) if raw else default
     except ValueError:
-        mb = DEFAULT_MAX_MB
-    if not math.isfinite(mb) or mb <= 0:
-        mb = DEFAULT_MAX_MB
-    return int(mb * MIB)
+        return default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+def max_import_bytes() -> int:
+    """Upload size limit in bytes: env SIPAS_IMPORT_MAX_MB (megabytes, default 100)."""
+    return int(_env_positive(ENV_MAX_MB, DEFAULT_MAX_MB) * MIB)
+
+
+def max_unpacked_bytes() -> int:
+    """Limit of a workbook's unpacked size in bytes: env SIPAS_IMPORT_MAX_UNPACKED_MB (default 300); a
+    workbook is also refused beyond ZIP_TOTAL_FACTOR (20) times the upload limit."""
+    return int(_env_positive(ENV_MAX_UNPACKED_MB, DEFAULT_MAX_UNPACKED_MB) * MIB)
+
+
+def max_import_rows() -> int:
+    """Limit of data rows in a file: env SIPAS_IMPORT_MAX_ROWS (default 1,000,000)."""
+    return max(1, int(_env_positive(ENV_MAX_ROWS, DEFAULT_MAX_ROWS)))
 
 
 def clean_text(text: str) -> str | None:
@@ -815,8 +852,10 @@ def _too_many_rows(max_rows: int, number: int) -> ReadError:
         [
             _problem(
                 "too_many_rows",
-                f"Tệp có hơn {limit_vi} dòng dữ liệu, vượt giới hạn; hãy chia nhỏ tệp.",
-                f"The file has more than {max_rows:,} data rows, above the limit; split the file.",
+                f"Tệp có hơn {limit_vi} dòng dữ liệu, vượt giới hạn; hãy chia nhỏ tệp (quản trị viên có thể "
+                f"nâng giới hạn bằng biến môi trường {ENV_MAX_ROWS}).",
+                f"The file has more than {max_rows:,} data rows, above the limit; split the file (an "
+                f"administrator can raise the limit with the environment variable {ENV_MAX_ROWS}).",
                 row=number,
             )
         ]
@@ -1003,7 +1042,7 @@ def _parse_plain(lines: list[str], delimiter: str, width: int) -> list[pa.Array]
     """Split lines that each hold exactly `width` - 1 delimiters and no quote into `width` string columns
     (pyarrow's CSV parser with quoting off: a plain split); None if pyarrow disagrees on the row count."""
     names = [f"c{j}" for j in range(width)]
-    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data = "\n".join(itertools.chain(lines, [""])).encode("utf-8")  # one temporary copy of the text
     try:
         parsed = pa_csv.read_csv(
             pa.py_buffer(data),
@@ -1022,6 +1061,8 @@ def _parse_plain(lines: list[str], delimiter: str, width: int) -> list[pa.Array]
                 quoted_strings_can_be_null=False,
             ),
         )
+    except MemoryError:  # pyarrow's ArrowMemoryError included: not a reason to try the slower way
+        raise
     except (pa.ArrowException, ValueError):
         return None
     if parsed.num_rows != len(lines) or parsed.num_columns != width:
@@ -1077,12 +1118,7 @@ def _assemble_plain(
     last = (second or header).number  # the body starts on the next physical line
     if width < 2:
         return None
-    offset = len(text)
-    for k, match in enumerate(_LINE_RE.finditer(text)):
-        if k == last:
-            offset = match.start()
-            break
-    lines = _split_lines(text[offset:])
+    lines = _split_lines(text)[last:]  # as `_LINE_RE` cuts them, without copying the text first
     n = len(lines)
     counts = np.fromiter((line.count(delimiter) for line in lines), dtype=np.int64, count=n)
     irregular: dict[int, _Row] = {}
@@ -1092,12 +1128,16 @@ def _assemble_plain(
         lines[k] = delimiter.join((cells + [""] * width)[:width])
     if n:
         arrays = _parse_plain(lines, delimiter, width)
+        del lines  # peak memory: the text, and its lines or its columns, not all three
         if arrays is None:
             return None
-        data = [_clean_column(a) for a in arrays]
+        arrays.reverse()
+        data = []
+        while arrays:
+            data.append(_clean_column(arrays.pop()))
     else:
+        del lines
         data = [Column([], np.zeros(0, dtype=np.int64)) for _ in range(width)]
-    del lines
     filled = np.zeros(n, dtype=np.int64)
     for column in data:
         filled += column.codes >= 0
@@ -1170,7 +1210,7 @@ def _check_zip(path: Path, max_bytes: int) -> None:
     names = {info.filename.lower() for info in infos}
     if "[content_types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
         raise _xlsx_broken("thiếu thành phần workbook / missing workbook parts")
-    limit = min(ZIP_TOTAL_FACTOR * max_bytes, ZIP_TOTAL_CAP)
+    limit = min(ZIP_TOTAL_FACTOR * max_bytes, max_unpacked_bytes())
     total = sum(info.file_size for info in infos)
     bomb = next(
         (
@@ -1196,10 +1236,12 @@ def _check_zip(path: Path, max_bytes: int) -> None:
                     "xlsx_too_large_uncompressed",
                     f"Tệp Excel quá lớn khi giải nén hoặc nén bất thường ({size_vi}"
                     f"{'; ' + why_vi if why_vi else ''}). Hãy lưu lại tệp chỉ với dữ liệu cần thiết, hoặc "
-                    "xuất ra CSV UTF-8.",
+                    "xuất ra CSV UTF-8; quản trị viên có thể nâng giới hạn bằng biến môi trường "
+                    f"{ENV_MAX_UNPACKED_MB}.",
                     f"The Excel file is too large once uncompressed or abnormally compressed ({size_en}"
                     f"{'; ' + why_en if why_en else ''}). Save it again with only the data needed, or export "
-                    "it as CSV UTF-8.",
+                    f"it as CSV UTF-8; an administrator can raise the limit with the environment variable "
+                    f"{ENV_MAX_UNPACKED_MB}.",
                     value=bomb.filename if bomb is not None else None,
                 )
             ]
@@ -1215,27 +1257,48 @@ def _is_percent_format(number_format: str | None) -> bool:
     return bool(number_format) and "%" in _QUOTED_RE.sub("", number_format)
 
 
-def _xlsx_value(cell: object) -> object:
-    """Clean value of an openpyxl cell: str / int / float / None, or _Bad for formulas and booleans."""
-    value = getattr(cell, "value", None)
+def _percent_styles(workbook: Any) -> frozenset[int]:
+    """Style ids (indexes of the workbook's cell formats) whose number format is a percent format, looked up
+    as openpyxl's `ReadOnlyCell.number_format` does (an unknown format id counts as 'General')."""
+    custom = workbook._number_formats
+    found = set()
+    for style_id, style in enumerate(workbook._cell_styles):
+        format_id = style.numFmtId
+        if format_id < BUILTIN_FORMATS_MAX_SIZE:
+            number_format = BUILTIN_FORMATS.get(format_id, "General")
+        else:
+            k = format_id - BUILTIN_FORMATS_MAX_SIZE
+            number_format = custom[k] if 0 <= k < len(custom) else "General"
+        if _is_percent_format(number_format):
+            found.add(style_id)
+    return frozenset(found)
+
+
+def _xlsx_value(value: object, data_type: str, percent: bool) -> object:
+    """Clean value of a parsed XLSX cell: str / int / float / None, or _Bad for formulas and booleans.
+
+    ``data_type`` is openpyxl's ('n', 's', 'b', 'f', 'd', 'e'); ``percent``: the cell's number format scales
+    by 100 ('0.00%'), so 0.8266 becomes 82.66 as Excel shows it."""
     if value is None:
         return None
     kind = type(value)
+    if kind is int or kind is float:
+        if kind is float and not math.isfinite(value):
+            return str(value)
+        if percent:
+            scaled = value * 100
+            return scaled if isinstance(scaled, int) else float(f"{scaled:.10g}")
+        return value
     if kind is str:
         return _Bad("formula", value) if value.startswith("=") else clean_text(value)
     if kind is bool:
         return _Bad("cell_type", "TRUE" if value else "FALSE")
     if isinstance(value, ArrayFormula):
         return _Bad("formula", value.text or "=")
-    if isinstance(value, DataTableFormula) or getattr(cell, "data_type", None) == "f":
+    if isinstance(value, DataTableFormula) or data_type == "f":
         return _Bad("formula", "=" + str(value).lstrip("="))
-    if isinstance(value, int | float):
-        if not math.isfinite(value):
-            return str(value)
-        if _is_percent_format(getattr(cell, "number_format", None)):
-            scaled = value * 100  # Excel shows 0.8266 as 82.66%
-            return scaled if isinstance(scaled, int) else float(f"{scaled:.10g}")
-        return value
+    if isinstance(value, int | float):  # subclasses: as the plain number
+        return _xlsx_value(float(value) if isinstance(value, float) else int(value), data_type, percent)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, dt.datetime):
@@ -1247,49 +1310,222 @@ def _xlsx_value(cell: object) -> object:
     return clean_text(str(value))
 
 
-def _sheet_rows(ws: object) -> list[_Row]:
-    """All rows of a worksheet with merged ranges filled from their top-left cell; gaps as one empty row."""
-    cells: dict[tuple[int, int], object] = ws._cells  # type: ignore[attr-defined]
-    source: dict[tuple[int, int], tuple[int, int]] = {}
-    for rng in ws.merged_cells.ranges:  # type: ignore[attr-defined]
-        top_left = (rng.min_row, rng.min_col)
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if (r, c) != top_left:
-                    source[(r, c)] = top_left
-    by_row: dict[int, dict[int, tuple[object, bool]]] = {}
-    values: dict[tuple[int, int], object] = {}
+def _merge_too_large(cells: int) -> ReadError:
+    cells_vi, limit_vi = (f"{n:,}".replace(",", ".") for n in (cells, MAX_MERGED_CELLS))
+    return ReadError(
+        [
+            _problem(
+                "xlsx_merge_too_large",
+                f"Tệp Excel có vùng ô gộp quá lớn ({cells_vi} ô, giới hạn {limit_vi} ô). Hãy bỏ gộp ô (Trang "
+                "đầu → Gộp và Căn giữa → Bỏ gộp ô) ở những vùng không cần gộp rồi lưu lại.",
+                f"The workbook has merged ranges that are too large ({cells:,} cells, limit "
+                f"{MAX_MERGED_CELLS:,}). Unmerge the cells that need not be merged (Home → Merge & Center → "
+                "Unmerge Cells) and save again.",
+                value=f"{cells} cells",
+            )
+        ]
+    )
 
-    def value_at(key: tuple[int, int]) -> object:
-        if key not in values:
-            values[key] = _xlsx_value(cells.get(key))
-        return values[key]
 
-    for key in set(cells) | set(source):
-        r, c = key
-        if key in source:
-            top = source[key]
-            value, copy = value_at(top), True
-            if isinstance(value, _Bad):  # reported once, at the top-left cell
-                value = value.text
-        else:
-            value, copy = value_at(key), False
-        if value is not None:
-            by_row.setdefault(r, {})[c] = (value, copy)
+def _fill_merged(by_row: dict[int, list[object]], refs: list[str], copies: dict[int, set[int]]) -> None:
+    """Fill merged ranges (Excel references such as 'A1:F1') from their top-left cell, in place; the filled
+    cells are recorded in `copies` (row -> 0-based columns). A covered cell loses its own value (Excel hides
+    it); a formula or logical value at the top-left is copied as its text (reported once, at the top-left).
+
+    Filling at most MAX_MERGED_CELLS cells: beyond that the ranges are first clipped to the rows and columns
+    that hold cells, and if still too many the file is refused ('xlsx_merge_too_large')."""
+    ranges = []
+    for ref in refs:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except (TypeError, ValueError) as exc:
+            raise _xlsx_broken(f"mergeCell {ref!r}", type(exc).__name__) from None
+        if None in (min_col, min_row, max_col, max_row):
+            raise _xlsx_broken(f"mergeCell {ref!r}")
+        ranges.append((min_row, min_col, max_row, max_col))
+
+    def area(boxes: list[tuple[int, int, int, int]]) -> int:
+        return sum((r2 - r1 + 1) * (c2 - c1 + 1) - 1 for r1, c1, r2, c2 in boxes)
+
+    if area(ranges) > MAX_MERGED_CELLS:
+        last_row = max(by_row, default=0)
+        last_col = max((len(line) for line in by_row.values()), default=0)
+        ranges = [(r1, c1, min(r2, last_row), min(c2, last_col)) for r1, c1, r2, c2 in ranges]
+        ranges = [box for box in ranges if box[0] <= box[2] and box[1] <= box[3]]
+        if area(ranges) > MAX_MERGED_CELLS:
+            raise _merge_too_large(area(ranges))
+
+    def original(r: int, c: int) -> object:
+        line = by_row.get(r)
+        return line[c - 1] if line is not None and c <= len(line) else None
+
+    tops = []
+    for r1, c1, _, _ in ranges:
+        top = original(r1, c1)
+        tops.append(top.text if isinstance(top, _Bad) else top)
+    for (r1, c1, r2, c2), top in zip(ranges, tops, strict=True):
+        for r in range(r1, r2 + 1):
+            line = by_row.get(r)
+            if line is None:
+                if top is None:
+                    continue
+                line = by_row[r] = []
+            if len(line) < c2 and top is not None:
+                line.extend([None] * (c2 - len(line)))
+            marks = copies.setdefault(r, set())
+            for c in range(c1, min(c2, len(line)) + 1):
+                if r == r1 and c == c1:
+                    continue
+                line[c - 1] = top
+                if top is None:
+                    marks.discard(c - 1)
+                else:
+                    marks.add(c - 1)
+
+
+@dataclass
+class _Sheet:
+    title: str
+    sheet_state: str  # 'visible', 'hidden' or 'veryHidden'
+    part: str  # the sheet's XML file inside the archive
+
+
+@dataclass
+class _Book:
+    """An opened workbook: the archive, openpyxl's workbook object (epoch, styles) and the worksheets."""
+
+    archive: zipfile.ZipFile
+    workbook: Any
+    shared_strings: list[str]
+    worksheets: list[_Sheet]
+
+
+def _open_book(handle: Any) -> _Book:
+    """Open a workbook with openpyxl's reader steps that read-only loading runs (manifest, shared strings,
+    workbook part, styles), without its per-sheet set-up: `ReadOnlyWorksheet` parses a sheet's whole XML
+    in search of a missing <dimension> element."""
+    reader = ExcelReader(handle, read_only=True, keep_vba=False, data_only=False, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            _Sheet(sheet.name, sheet.state or "visible", rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in (rel.Type or "")
+        ]
+    except BaseException:
+        reader.archive.close()
+        raise
+    return _Book(reader.archive, reader.wb, reader.shared_strings, sheets)
+
+
+def _row_number(text: str) -> int:
+    """A <row r="..."> number ('12', or '12.0' as some writers put it)."""
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)
+        if not value.is_integer():
+            raise ValueError(f"{text} is not a valid row number") from None
+        return int(value)
+
+
+def _sheet_rows(book: _Book, sheet: _Sheet, percent: frozenset[int]) -> list[_Row]:
+    """All rows of a worksheet, streamed from its XML one row element at a time (memory holds the clean
+    values only), with merged ranges filled from their top-left cell (`_fill_merged`; the merge list comes
+    after the rows in the XML); gaps between rows as one empty row.
+
+    Numbers and shared strings without a formula are decoded here; every other cell (formulas, inline
+    strings, logical values, dates, errors) by openpyxl's own cell parser, so values are what openpyxl's
+    workbook gives."""
+    workbook = book.workbook
+    shared = book.shared_strings
+    dates = workbook._date_formats
+    by_row: dict[int, list[object]] = {}
+    refs: list[str] = []
+    with book.archive.open(sheet.part) as source:
+        parser = WorkSheetParser(source, shared, data_only=False, epoch=workbook.epoch, date_formats=dates,
+                                 timedelta_formats=workbook._timedelta_formats)  # fmt: skip
+        sheet_data = None
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _DATA_TAG:
+                    sheet_data = element
+                continue
+            tag = element.tag
+            if tag == _ROW_TAG:
+                r = element.get("r")
+                number = parser.row_counter + 1 if r is None else _row_number(r)
+                parser.row_counter = number
+                cells: list[tuple[int, object]] = []
+                col = 0
+                for cell in element:
+                    ref = cell.get("r")
+                    col = column_index_from_string(ref.rstrip("0123456789")) if ref else col + 1
+                    kind = cell.get("t")
+                    plain = kind is None or kind == "n" or kind == "s"
+                    text = None
+                    for child in cell:
+                        if child.tag == _VALUE_TAG:
+                            text = child.text
+                        else:  # a formula, an inline string, ...
+                            plain = False
+                    style_text = cell.get("s")
+                    style = int(style_text) if style_text else 0
+                    if plain:
+                        if not text:
+                            value = None
+                        elif kind == "s":
+                            value = shared[int(text)]
+                        elif style in dates:
+                            plain = False
+                        else:
+                            value = float(text) if "." in text or "e" in text or "E" in text else int(text)
+                    if plain:
+                        cells.append((col, _xlsx_value(value, "n", style in percent)))
+                    else:
+                        parser.col_counter = col - 1  # where a cell without a reference goes
+                        parsed = parser.parse_cell(cell)
+                        col = parsed["column"]
+                        value = _xlsx_value(
+                            parsed["value"], parsed["data_type"], parsed["style_id"] in percent
+                        )
+                        cells.append((col, value))
+                element.clear()
+                if sheet_data is not None:
+                    sheet_data.clear()  # drop the parsed row element itself
+                if not cells:
+                    continue
+                width = max(c for c, _ in cells)
+                line = by_row.get(number)
+                if line is None:
+                    line = by_row[number] = [None] * width
+                elif len(line) < width:  # the same row number twice: later cells win, as in openpyxl
+                    line.extend([None] * (width - len(line)))
+                for c, value in cells:
+                    line[c - 1] = value
+                while line and line[-1] is None:
+                    line.pop()
+            elif tag == _MERGE_TAG:
+                refs.extend(item.get("ref") or "" for item in element.iter(_MERGE_CELL_TAG))
+                element.clear()
+    copies: dict[int, set[int]] = {}
+    if refs:
+        _fill_merged(by_row, refs, copies)
     rows: list[_Row] = []
     previous = 0
     for r in sorted(by_row):
+        line = by_row.pop(r)
+        while line and line[-1] is None:
+            line.pop()
+        if not line:
+            continue
         if r > previous + 1:
             rows.append(_Row(previous + 1, []))
-        entries = by_row[r]
-        width = max(entries)
-        row_cells: list[object] = [None] * width
-        copies = set()
-        for c, (value, copy) in entries.items():
-            row_cells[c - 1] = value
-            if copy:
-                copies.add(c - 1)
-        rows.append(_Row(r, row_cells, frozenset(copies)))
+        marks = copies.get(r)
+        rows.append(_Row(r, line, frozenset(c for c in marks if c < len(line)) if marks else frozenset()))
         previous = r
     return rows
 
@@ -1301,92 +1537,115 @@ def _read_xlsx(
     max_bytes: int,
     max_rows: int,
 ) -> Table:
+    """Read the chosen (or first visible, with a header) sheet of a workbook, streamed: the workbook parts
+    (sheet list, styles, shared strings) are read with openpyxl, then `_sheet_rows` parses one sheet's XML
+    row by row, so memory grows with the clean values, not with openpyxl's cell objects."""
     _check_zip(path, max_bytes)
-    try:
-        # A file object, not the path: openpyxl would refuse an Excel workbook uploaded as '.csv' by name.
-        with warnings.catch_warnings(), open(path, "rb") as handle:
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(handle, read_only=False, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds (KeyError, ParseError, InvalidFileException, ...)
-        raise _xlsx_broken(str(exc) or "-", type(exc).__name__) from None
-    try:
-        worksheets = list(workbook.worksheets)
-        visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
-        notices: list[Problem] = []
-        if sheet is not None:
-            wanted = clean_text(sheet) or ""
-            match = next((ws for ws in worksheets if ws.title == sheet), None) or next(
-                (ws for ws in worksheets if (clean_text(ws.title) or "").casefold() == wanted.casefold()),
-                None,
-            )
-            if match is None:
-                names = ", ".join(f"'{ws.title}'" for ws in visible) or "-"
-                raise ReadError(
-                    [
-                        _problem(
-                            "sheet_not_found",
-                            f"Không có trang tính '{sheet}' trong tệp. Các trang tính: {names}.",
-                            f"Sheet '{sheet}' not found in the workbook. Visible sheets: {names}.",
-                            value=sheet,
-                        )
-                    ]
-                )
-            candidates = [match]
-        else:
-            candidates = visible
-            for ws in worksheets:
-                if ws.sheet_state != "visible":
-                    notices.append(
-                        _problem(
-                            "sheet_hidden_skipped",
-                            f"Đã bỏ qua trang tính ẩn '{ws.title}'.",
-                            f"Skipped hidden sheet '{ws.title}'.",
-                            value=ws.title,
-                            severity="warning",
-                        )
+    # A file object, not the path: openpyxl would refuse an Excel workbook uploaded as '.csv' by name.
+    with open(path, "rb") as handle:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                book = _open_book(handle)
+        except MemoryError:
+            raise
+        except Exception as exc:  # openpyxl raises many kinds (KeyError, ParseError, BadZipFile, ...)
+            raise _xlsx_broken(str(exc) or "-", type(exc).__name__) from None
+        try:
+            return _read_workbook(book, header_score, sheet, max_rows)
+        finally:
+            book.archive.close()
+
+
+def _read_workbook(
+    book: _Book, header_score: Callable[[list[str]], int], sheet: str | None, max_rows: int
+) -> Table:
+    worksheets = book.worksheets
+    visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
+    notices: list[Problem] = []
+    if sheet is not None:
+        wanted = clean_text(sheet) or ""
+        match = next((ws for ws in worksheets if ws.title == sheet), None) or next(
+            (ws for ws in worksheets if (clean_text(ws.title) or "").casefold() == wanted.casefold()),
+            None,
+        )
+        if match is None:
+            names = ", ".join(f"'{ws.title}'" for ws in visible) or "-"
+            raise ReadError(
+                [
+                    _problem(
+                        "sheet_not_found",
+                        f"Không có trang tính '{sheet}' trong tệp. Các trang tính: {names}.",
+                        f"Sheet '{sheet}' not found in the workbook. Visible sheets: {names}.",
+                        value=sheet,
                     )
-        no_header: list[Problem] = []
-        seen_text: list[str] = []
-        for ws in candidates:
-            rows = _sheet_rows(ws)
-            hidx = _find_header(rows, header_score)
-            if hidx is None:
-                no_header.append(_no_header(rows, ws.title))
-                seen_text.extend(_cell_text(c) for row in rows[:200] for c in row.cells if isinstance(c, str))
-                continue
-            buffer = rows[: hidx + 2]
-            table = _assemble(buffer, iter(rows[hidx + 2 :]), hidx, max_rows, check_cells=True)
-            texts = [" ".join(table.columns)]
-            size = len(texts[0])
-            for row in table.rows:
-                for cell in row:
-                    if isinstance(cell, str):
-                        texts.append(cell)
-                        size += len(cell) + 1
-                if size > LEGACY_SAMPLE_CHARS:
-                    break
-            _check_legacy(" ".join(texts))
-            return Table(
-                table.columns,
-                table.rows,
-                table.row_numbers,
-                table.header_row,
-                ws.title,
-                None,
-                notices + table.notices,
+                ]
             )
-        _check_legacy(" ".join(seen_text))  # legacy-font headers are not recognised: say why
-        if not no_header:
-            no_header.append(
-                _problem(
-                    "no_header",
-                    "Tệp Excel không có trang tính nào đang hiển thị có dữ liệu.",
-                    "The workbook has no visible sheet with data.",
+        candidates = [match]
+    else:
+        candidates = visible
+        for ws in worksheets:
+            if ws.sheet_state != "visible":
+                notices.append(
+                    _problem(
+                        "sheet_hidden_skipped",
+                        f"Đã bỏ qua trang tính ẩn '{ws.title}'.",
+                        f"Skipped hidden sheet '{ws.title}'.",
+                        value=ws.title,
+                        severity="warning",
+                    )
                 )
+    percent = _percent_styles(book.workbook)
+    no_header: list[Problem] = []
+    seen_text: list[str] = []
+    for ws in candidates:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows = _sheet_rows(book, ws, percent)
+        except (ReadError, MemoryError):
+            raise
+        except Exception as exc:  # a damaged sheet: XML errors, bad references, unknown shared strings ...
+            raise _xlsx_broken(str(exc) or "-", type(exc).__name__) from None
+        hidx = _find_header(rows, header_score)
+        if hidx is None:
+            no_header.append(_no_header(rows, ws.title))
+            seen_text.extend(_cell_text(c) for row in rows[:200] for c in row.cells if isinstance(c, str))
+            continue
+        buffer = rows[: hidx + 2]
+        rest = iter(rows[hidx + 2 :])
+        del rows
+        table = _assemble(buffer, rest, hidx, max_rows, check_cells=True)
+        del rest
+        texts = [" ".join(table.columns)]
+        size = len(texts[0])
+        for row in table.rows:
+            for cell in row:
+                if isinstance(cell, str):
+                    texts.append(cell)
+                    size += len(cell) + 1
+            if size > LEGACY_SAMPLE_CHARS:
+                break
+        _check_legacy(" ".join(texts))
+        return Table(
+            table.columns,
+            table.rows,
+            table.row_numbers,
+            table.header_row,
+            ws.title,
+            None,
+            notices + table.notices,
+        )
+    _check_legacy(" ".join(seen_text))  # legacy-font headers are not recognised: say why
+    if not no_header:
+        no_header.append(
+            _problem(
+                "no_header",
+                "Tệp Excel không có trang tính nào đang hiển thị có dữ liệu.",
+                "The workbook has no visible sheet with data.",
             )
-        raise ReadError(no_header + notices)
-    finally:
-        workbook.close()
+        )
+    raise ReadError(no_header + notices)
 
 
 # --------------------------------------------------------------------------------------------- entry point
@@ -1406,15 +1665,18 @@ def read_table(
     header_score: Callable[[list[str]], int],
     sheet: str | None = None,
     max_bytes: int | None = None,
-    max_rows: int = 5_000_000,
+    max_rows: int | None = None,
 ) -> Table:
     """Read an uploaded CSV/XLSX file into a :class:`Table`; raises :class:`ReadError` listing every problem.
 
     ``header_score`` tells how many cells of a candidate header row the importer recognises; ``sheet``
-    picks an XLSX sheet by name (default: the first visible sheet with a header).
+    picks an XLSX sheet by name (default: the first visible sheet with a header). Limits: ``max_bytes``
+    (default `max_import_bytes()`), the unpacked size of a workbook (`_check_zip`), ``max_rows`` data rows
+    (default `max_import_rows()`).
     """
     path = Path(path)
     limit = max_import_bytes() if max_bytes is None else max_bytes
+    max_rows = max_import_rows() if max_rows is None else max_rows
     try:
         size = os.stat(path).st_size
     except OSError as exc:

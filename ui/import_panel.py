@@ -3,7 +3,6 @@ every problem and a preview, and only on confirmation write a new database versi
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -25,6 +24,7 @@ from content.data_catalogue import when_text
 from content.units import unit_names
 from i18n import fmt_number, t
 from i18n.markup import md
+from ingest import readers, worker
 from ingest.microdata import PII_MODES, pii_mode
 from ingest.plan import Plan
 from ingest.published import LEVELS
@@ -43,6 +43,8 @@ DONE_KEY = "_data_import_done"
 NONCE_KEY = "_data_import_nonce"
 TARGET_KEY = "_data_import_target"
 REPLACE_KEY = "data-import-replace"
+PARTIAL_KEY = "data-import-partial"
+PARTIAL_CODES = ("partial_wave", "partial_wave_shrinks")  # errors that only ask for the partial confirmation
 LOCK_WAIT_S = 5.0  # an import already running: say so after a few seconds rather than hang the page
 
 
@@ -135,15 +137,34 @@ def _prepare(
             st.spinner(t("data.import.checking", lang)),
             _temp_copy(data, Path(upload.name).suffix.lower()) as tmp,
         ):
-            con = source.cursor(da.db_key())
-            plan = ingest.prepare(kind, con, tmp, year, file_name=upload.name, **options)
-            refusal = ingest.access_refusal(who, plan, con) if plan.ok else None
-    except Exception as exc:  # never a traceback on the page
+            # read and validated in a bounded child process (`ingest.worker`); the rows are built again
+            # under the import lock on confirmation, so the child drops them
+            store_key = da.db_key()
+            plan = worker.prepare(kind, Path(store_key[0]), tmp, year, payload=False, file_name=upload.name,
+                                  **options)  # fmt: skip
+            refusal = ingest.access_refusal(who, plan, source.cursor(store_key)) if plan.ok else None
+    except Exception as exc:  # never a traceback, on the page or in the server's log
         st.error(t("data.import.check_failed", lang, error=f"{type(exc).__name__}: {exc}"))
         return None
-    plan = dataclasses.replace(plan, payload={})  # the rows are built again under the lock on confirmation
     st.session_state[PLAN_KEY] = (key, (plan, refusal))
     return plan, refusal
+
+
+def limits_text(limit_mb: int, lang: str) -> str:
+    """The import limits in force, for the form: file size (`limit_mb`), unpacked size of a workbook, data
+    rows (`ingest.readers`), and the worker's memory and time (`ingest.worker.Limits`)."""
+    limits = worker.Limits.from_env()
+    unpacked = min(readers.ZIP_TOTAL_FACTOR * limit_mb, math.floor(readers.max_unpacked_bytes() / MIB))
+    seconds = limits.seconds or 0
+    return t(
+        "data.import.limits",
+        lang,
+        mb=fmt_number(limit_mb, lang, 0),
+        unpacked=fmt_number(unpacked, lang, 0),
+        rows=fmt_number(readers.max_import_rows(), lang, 0),
+        memory=fmt_number(limits.memory_mb, lang, 0),
+        seconds=fmt_number(seconds, lang, 0 if float(seconds).is_integer() else 1),
+    )
 
 
 def problems_frame(plan: Plan, lang: str) -> pd.DataFrame:
@@ -223,6 +244,21 @@ def _replaces(plan: Plan, lang: str) -> bool:
     return st.checkbox(t("data.import.replace", lang, year=plan.year), key=REPLACE_KEY)
 
 
+def _asks_partial(plan: Plan) -> bool:
+    """Whether the file covers only part of its wave (`ingest.coverage`), confirmed or not yet."""
+    codes = {code for code, _ in plan.problems.counts}
+    return any(c in codes or f"{c}_confirmed" in codes for c in PARTIAL_CODES)
+
+
+def _partial(plan: Plan, lang: str) -> bool:
+    """Say what a partial wave means for national figures and offer the confirmation; returns whether it is
+    ticked."""
+    c = plan.summary.get("coverage") or {}
+    st.warning(t("data.import.partial", lang, year=plan.year, k=c.get("provinces", "–"),
+                 n=c.get("design_provinces", "–")))  # fmt: skip
+    return st.checkbox(t("data.import.partial_confirm", lang, year=plan.year), key=PARTIAL_KEY)
+
+
 def _run_import(kind: str, year: int, options: dict, who: Principal, upload, data: bytes, lang: str) -> None:
     """Validate again under the import lock and write; on success remember the result and rerun the page."""
     target = db.db_path()
@@ -232,14 +268,14 @@ def _run_import(kind: str, year: int, options: dict, who: Principal, upload, dat
             _temp_copy(data, Path(upload.name).suffix.lower()) as tmp,
         ):
             plan, result = ingest.import_file(kind, tmp, year, db=target, principal=who, lock_timeout_s=LOCK_WAIT_S,
-                                              file_name=upload.name, **options)  # fmt: skip
+                                              isolated=True, file_name=upload.name, **options)  # fmt: skip
     except AccessDenied as refusal:  # checked again under the lock, whatever the form showed
         st.error(refusal.message(lang))
         return
     except versions.ImportBusyError:
         st.error(t("ingest.problem.import_busy", lang, value=target.name))
         return
-    except Exception as exc:  # never a traceback on the page
+    except Exception as exc:  # never a traceback, on the page or in the server's log
         st.error(t("data.import.failed", lang, error=f"{type(exc).__name__}: {exc}"))
         return
     if result is None:
@@ -292,6 +328,7 @@ def render(filters: Filters, who: Principal) -> None:
         help=t("data.import.file_help", lang, mb=fmt_number(limit_mb, lang, 0)),
         max_upload_size=limit_mb,
     )
+    st.caption(limits_text(limit_mb, lang))
     if upload is None:
         st.caption(t("data.import.choose_file", lang))
         return
@@ -305,7 +342,10 @@ def render(filters: Filters, who: Principal) -> None:
     if st.session_state.get(TARGET_KEY) != target:  # another file or year: 'replace' must be ticked again
         st.session_state[TARGET_KEY] = target
         st.session_state.pop(REPLACE_KEY, None)
+        st.session_state.pop(PARTIAL_KEY, None)
     options["replace"] = bool(st.session_state.get(REPLACE_KEY, False))
+    if kind == "microdata":
+        options["partial"] = bool(st.session_state.get(PARTIAL_KEY, False))
     prepared = _prepare(kind, year, options, upload, data, digest, lang, who)
     if prepared is None:
         return
@@ -329,14 +369,21 @@ def render(filters: Filters, who: Principal) -> None:
         st.dataframe(plan.preview, hide_index=True, key="data-import-preview")
         st.caption(t("data.import.preview_note", lang, n=len(plan.preview)))
     replace_ok = _replaces(plan, lang) if plan.replaces else True
+    partial_ok = _partial(plan, lang) if _asks_partial(plan) else True
     blocked = None
-    exists = sum(
-        n for (code, sev), n in plan.problems.counts.items() if sev == "error" and code in EXISTS_CODES
+    asks = sum(
+        n
+        for (code, sev), n in plan.problems.counts.items()
+        if sev == "error" and code in (*EXISTS_CODES, *PARTIAL_CODES)
     )
-    if plan.problems.n_errors > exists or (plan.status != "ready" and replace_ok):
+    if plan.problems.n_errors > asks:
         blocked = "blocked_errors"
     elif not replace_ok:
         blocked = "blocked_replace"
+    elif not partial_ok:
+        blocked = "blocked_partial"
+    elif plan.status != "ready":
+        blocked = "blocked_errors"
     clicked = st.button(t("data.import.confirm", lang), type="primary", key="data-import-confirm",
                         disabled=blocked is not None)  # fmt: skip
     if blocked:

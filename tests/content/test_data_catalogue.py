@@ -12,7 +12,7 @@ import pytest
 
 from content import common
 from content import data_catalogue as page
-from i18n import fmt_number, t
+from i18n import fmt_number, markup, t
 from store import queries
 from store.db import connect_read_only
 from store.versions import Version
@@ -67,10 +67,10 @@ def test_waves_published_history_and_versions(store_key, store, lang: str) -> No
     assert waves[t("data.col_provinces", lang)].tolist() == [34 if y == 2025 else 63 for y in years]
 
     published = view.published.frame
-    source_col = t("table.source", lang)
+    source_col, link_col = t("table.source", lang), t("table.source_link", lang)
     name_col = "name_vi" if lang == "vi" else "name_en"
     assert view.published.key == "data-published"
-    assert view.published.links == {"profile": t("table.open_profile", lang), source_col: ""}
+    assert view.published.links == {"profile": t("table.open_profile", lang), link_col: ""}
     value_col, index_col, rank_col = (
         t("table.value", lang),
         t("data.pub.index", lang),
@@ -78,7 +78,7 @@ def test_waves_published_history_and_versions(store_key, store, lang: str) -> No
     )
     assert list(published.columns) == [
         t("data.col_year", lang), t("table.name", lang), "profile", index_col, t("data.pub.as_published", lang),
-        value_col, rank_col, t("data.pub.measured_by", lang), source_col,
+        value_col, rank_col, t("data.pub.measured_by", lang), source_col, link_col,
     ]  # fmt: skip
     assert len(published) == len(store["published"])
     assert published[t("table.name", lang)].tolist() == store["published"][name_col].tolist()
@@ -87,7 +87,10 @@ def test_waves_published_history_and_versions(store_key, store, lang: str) -> No
     assert published[rank_col].fillna(-1).tolist() == ranks.fillna(-1).tolist()  # the published rank kept
     assert not published[index_col].str.contains(":").any()  # index names, never codes
     assert t("data.indicators.perception__no_harassment", lang) in set(published[index_col])
-    assert published[source_col].tolist() == store["published"]["source"].tolist()
+    # a source is a link when it is an http(s) URL, else text (issue 15: text from data is never a link)
+    sources = store["published"]["source"].tolist()
+    assert published[link_col].tolist() == [markup.safe_url(s) or "" for s in sources]
+    assert published[source_col].tolist() == ["" if markup.safe_url(s) else s for s in sources]
     assert published["profile"].tolist() == [
         common.profile_url(u, filters) for u in store["published"]["unit_id"]
     ]

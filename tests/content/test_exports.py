@@ -23,7 +23,7 @@ from content.exports import (
     table_export,
 )
 from content.model import Chart, Table, parts
-from i18n import catalogue, has, t
+from i18n import catalogue, has, markup, t
 from tests.content.conftest import make_filters
 from tests.e2e.screens import raw_findings
 from ui.downloads import csv_bytes, xlsx_bytes
@@ -154,6 +154,17 @@ def test_export_header_says_what_where_when_and_source(store_key, lang: str) -> 
     assert plain("<b>A</b><br><sup>B</sup>") == "A — B"
     assert plain("A<br>wrapped<br><sup>B</sup><br><sup>C</sup>") == "A wrapped — B C"
     assert caption_source(t("common.source_demo", lang), lang) == (t("export.sources.generated", lang), "")
+
+
+def test_titles_and_captions_with_text_from_data_come_out_as_typed() -> None:
+    """A figure title holds names escaped for HTML, a table title or caption names escaped for markdown
+    (`i18n.markup`): the file gets the words as typed, an escaped '<b>' as text, never a tag dropped."""
+    name = 'Hà Nội [x](http://e.x) <img src=x> & "q" \\ :red[a]'
+    assert plain(f"<b>{markup.html(name)}</b><br><sup>{markup.html(name)}</sup>") == f"{name} — {name}"
+    assert plain(markup.md(name)) == name
+    assert plain(f"Xếp hạng — {markup.md('<b>x</b> &lt;')}") == "Xếp hạng — <b>x</b> &lt;"
+    caption = f"n = 1 · Nguồn: {markup.md('=cmd <i>x</i>')}"
+    assert caption_source(caption, "vi") == ("=cmd <i>x</i>", "n = 1")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from content import methodology
-from i18n import t
+from i18n import markup, t
 from store import queries
 from store.db import connect_read_only
 from tests.content.conftest import make_filters
@@ -42,10 +42,12 @@ def test_sections_and_methodologies(store_key, stored, lang: str, year: int) -> 
     assert [e.methodology_id for e in view.methodologies if e.expanded] == [filters.methodology_id]
     for entry, row in zip(view.methodologies, rows.itertuples(), strict=True):
         name = getattr(row, "name_" + suffix)
-        assert entry.title.startswith(name) and str(row.first_year) in entry.title
+        # an expander's label is markdown: the stored name escaped
+        assert entry.title.startswith(markup.md(name)) and str(row.first_year) in entry.title
         assert entry.title.count(f"{row.first_year}–{row.last_year}") <= 1  # the years once, not twice
         status = t(f"methodology.status_{row.formula_status}", lang)
-        assert entry.status.text == t("methodology.status", lang, status=status, basis=row.legal_basis or "–")
+        basis = markup.md(row.legal_basis) if row.legal_basis else "–"  # text from the store, escaped
+        assert entry.status.text == t("methodology.status", lang, status=status, basis=basis)
         items = trees[row.methodology_id]
         assert entry.items.key == f"methodology-items-{row.methodology_id}"
         frame = entry.items.frame

@@ -13,7 +13,7 @@ from analysis.engine import compute_indices, index_labels
 from content import profile as page
 from content import units
 from content.model import Link
-from i18n import fmt_number, fmt_pct, t
+from i18n import fmt_number, fmt_pct, markup, t
 from store import queries
 from store.db import connect_read_only
 from tests.content.conftest import make_filters
@@ -109,11 +109,14 @@ def test_province_indices_criteria_and_links(store_key, engine, lang: str) -> No
 
     # published figures with their sources (a link column)
     published = view.published.frame
-    source_col = t("table.source", lang)
-    assert view.published.key == "profile-published" and view.published.links == {source_col: ""}
+    source_col, link_col = t("table.source", lang), t("table.source_link", lang)
+    assert view.published.key == "profile-published" and view.published.links == {link_col: ""}
     assert list(published.columns) == [t("profile.pub_year", lang), t("table.name", lang), t("table.value", lang),
-                                       t("profile.pub_rank", lang), t("profile.pub_measured_by", lang), source_col]  # fmt: skip
-    assert published[source_col].tolist() == engine.published["source"].tolist()
+                                       t("profile.pub_rank", lang), t("profile.pub_measured_by", lang), source_col,
+                                       link_col]  # fmt: skip
+    sources = engine.published["source"].tolist()  # a link when an http(s) URL, else text (issue 15)
+    assert published[link_col].tolist() == [markup.safe_url(s) or "" for s in sources]
+    assert published[source_col].tolist() == ["" if markup.safe_url(s) else s for s in sources]
     assert published[t("table.value", lang)].tolist() == pytest.approx(
         engine.published["value"].round(2).tolist()
     )

@@ -100,6 +100,11 @@ def test_upload_checks_then_imports(page: Page, demo_db_path: Path, tmp_path: Pa
         expect(confirm).to_be_disabled()  # 2024 already holds the generated wave
         page.get_by_text(t("data.import.replace", "vi", year=2024), exact=True).click()
         wait_for_app(page, timeout=IMPORT_TIMEOUT_S)
+        # 2 of the 63 provinces: a partial wave, loaded only once that is confirmed too
+        expect(confirm).to_be_disabled()
+        expect(page.get_by_text(t("data.import.blocked_partial", "vi"), exact=True)).to_be_visible()
+        page.get_by_text(t("data.import.partial_confirm", "vi", year=2024), exact=True).click()
+        wait_for_app(page, timeout=IMPORT_TIMEOUT_S)
         expect(confirm).to_be_enabled()
         confirm.click()
         wait_for_app(page, timeout=IMPORT_TIMEOUT_S)
@@ -114,6 +119,13 @@ def test_upload_checks_then_imports(page: Page, demo_db_path: Path, tmp_path: Pa
         history = row_cells(table(page, IMPORTER), IMPORTER)
         assert history[1:6] == [t("data.log.kind_microdata", "vi"), "2024", good.name, "48", IMPORTER]
         assert db.is_symlink() and sha256(db) != before  # the database now points at a new version
+        # every page of 2024 now says national figures rest on 2 of 63 provinces (no longer "demo data")
+        notice = t("common.partial_notice", "vi", year=2024, k=2, n=63)
+        expect(page.get_by_text(notice, exact=True)).to_be_visible()
+        go_to(page, t("nav.overview", "vi"))
+        expect(page.get_by_text(notice, exact=True)).to_be_visible()
+        expect(page.get_by_text(t("overview.kpi_index_partial", "vi", k=2, n=63), exact=True)).to_be_visible()
+        expect(page.get_by_text(t("common.demo_notice", "vi"), exact=True)).to_have_count(0)
 
         page.console_errors[:] = [e for e in page.console_errors if not KNOWN_DEEP_LINK_PROBE.search(e)]
         assert_page_clean(page)

@@ -47,7 +47,7 @@ def test_pages_keep_working_during_an_import(page: Page, demo_db_path: Path, tmp
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
         proc = subprocess.Popen(
             [sys.executable, "-m", "ingest", "microdata", str(new_file), "--year", "2024", "--db", str(db),
-             "--replace"], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+             "--replace", "--partial"], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         seen = []
         while True:

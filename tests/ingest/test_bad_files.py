@@ -83,7 +83,10 @@ def test_bad_file_is_refused_and_database_unchanged(
     shared_db, name, kind, year, extra, code, row, column
 ) -> None:
     before = fingerprint(shared_db)
-    exit_code, out = run_cli(kind, str(CORPUS / name), "--year", str(year), "--db", str(shared_db), *extra)
+    # in this process (the import worker would add ≈ 2 s of start-up to each file; the refusals it gives are
+    # the same: test_worker_gives_the_same_refusals below, tests/ingest/test_worker.py)
+    exit_code, out = run_cli(kind, str(CORPUS / name), "--year", str(year), "--db", str(shared_db), *extra,
+                             "--in-process")  # fmt: skip
     assert exit_code == 2, out
     assert out["ok"] is False and out["errors"], out
     for error in out["errors"]:
@@ -97,9 +100,23 @@ def test_bad_file_is_refused_and_database_unchanged(
     assert fingerprint(shared_db) == before
 
 
+@pytest.mark.parametrize("name", ["tcvn3_font_text.csv", "zip_bomb.xlsx", "formulas_in_cells.xlsx",
+                                  "misspelled_province.csv", "data_only_in_hidden_sheet.xlsx"])  # fmt: skip
+def test_worker_gives_the_same_refusals(shared_db, name) -> None:
+    """The command line's default, validation in the import worker, refuses like the in-process check."""
+    args = (M, str(CORPUS / name), "--year", "2024", "--db", str(shared_db))
+    assert run_cli(*args) == run_cli(*args, "--in-process")
+
+
 def test_abolished_province_names_its_successor(shared_db) -> None:
     _, out = run_cli(
-        M, str(CORPUS / "abolished_province_ha_tay.csv"), "--year", "2024", "--db", str(shared_db)
+        M,
+        str(CORPUS / "abolished_province_ha_tay.csv"),
+        "--year",
+        "2024",
+        "--db",
+        str(shared_db),
+        "--in-process",
     )
     error = next(e for e in out["errors"] if e["code"] == "unit_abolished")
     assert (
@@ -117,7 +134,7 @@ def test_file_beyond_the_size_limit(shared_db, tmp_path, monkeypatch) -> None:
         with open(big, "wb") as handle:
             handle.truncate(1_048_576 + 1)  # sparse: 1 MiB + 1 byte of zeros
         before = fingerprint(shared_db)
-        exit_code, out = run_cli(M, str(big), "--year", "2024", "--db", str(shared_db))
+        exit_code, out = run_cli(M, str(big), "--year", "2024", "--db", str(shared_db))  # in the worker
         assert exit_code == 2 and [e["code"] for e in out["errors"]] == ["file_too_large"]
         assert "SIPAS_IMPORT_MAX_MB" in out["errors"][0]["message_en"]
         assert fingerprint(shared_db) == before
@@ -130,6 +147,6 @@ def test_many_bad_answers_are_counted_beyond_the_listed_ones(shared_db, tmp_path
     frame["access_signage"] = 6
     path = tmp_path / "many.csv"
     frame.to_csv(path, index=False)
-    _, out = run_cli(M, str(path), "--year", "2024", "--db", str(shared_db))
+    _, out = run_cli(M, str(path), "--year", "2024", "--db", str(shared_db), "--in-process")
     assert out["counts"]["answer_out_of_range:error"] == 1200
     assert len(out["errors"]) + out["not_listed"] >= 1200 and len(out["errors"]) <= 1000

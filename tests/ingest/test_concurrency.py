@@ -28,7 +28,7 @@ def test_import_killed_mid_way_leaves_the_previous_state(db, tmp_path) -> None:
     path = tmp_path / "big.csv"
     microdata_frame(2024, per_psu=3000).to_csv(path, index=False)  # 12,000 respondents
     before = fingerprint(db, deep=True)
-    proc = _ingest("microdata", str(path), "--year", "2024", "--db", str(db), "--replace")
+    proc = _ingest("microdata", str(path), "--year", "2024", "--db", str(db), "--replace", "--partial")
     folder = versions.versions_dir(db)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(folder.glob(".*.importing")):
@@ -46,7 +46,7 @@ def test_import_killed_mid_way_leaves_the_previous_state(db, tmp_path) -> None:
     # the next import takes the lock the kernel released, clears the leftover and succeeds
     small = tmp_path / "small.csv"
     microdata_frame(2024).to_csv(small, index=False)
-    proc = _ingest("microdata", str(small), "--year", "2024", "--db", str(db), "--replace")
+    proc = _ingest("microdata", str(small), "--year", "2024", "--db", str(db), "--replace", "--partial")
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err.decode()[-2000:]
     assert not any(folder.glob(".*.importing"))
@@ -94,7 +94,9 @@ def test_readers_during_imports_see_whole_versions_only(db, tmp_path) -> None:
         thread.start()
     try:
         for path in files:
-            proc = _ingest("microdata", str(path), "--year", "2024", "--db", str(db), "--replace")
+            proc = _ingest(
+                "microdata", str(path), "--year", "2024", "--db", str(db), "--replace", "--partial"
+            )
             out, err = proc.communicate(timeout=300)
             assert proc.returncode == 0, err.decode()[-2000:]
             time.sleep(0.2)

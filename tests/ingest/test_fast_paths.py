@@ -46,7 +46,10 @@ def plans(con, frame: pd.DataFrame, tmp_path) -> dict[str, object]:
     frame.to_csv(plain, index=False)
     frame.to_csv(quoted, index=False, quoting=1)  # every cell quoted: read row by row
     frame.to_excel(xlsx, index=False)
-    return {p.suffix + p.stem: microdata.prepare(con, p, 2024, replace=True) for p in (plain, quoted, xlsx)}
+    return {
+        p.suffix + p.stem: microdata.prepare(con, p, 2024, replace=True, partial=True)
+        for p in (plain, quoted, xlsx)
+    }
 
 
 def comparable(plan) -> dict:

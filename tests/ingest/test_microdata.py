@@ -28,11 +28,21 @@ def test_load_replace_noop_and_restore(db, tmp_path) -> None:
     before = fingerprint(db)
 
     code, out = run_cli("microdata", str(path), "--year", "2024", "--db", str(db))
-    assert code == 2 and [e["code"] for e in out["errors"]] == ["wave_exists"]
+    # the file covers 2 of 63 provinces: besides 'replace', the partial import must be confirmed
+    assert code == 2 and [e["code"] for e in out["errors"]] == ["wave_exists", "partial_wave"]
     assert fingerprint(db) == before
 
     code, out = run_cli(
-        "microdata", str(path), "--year", "2024", "--db", str(db), "--replace", "--by", "cán bộ A"
+        "microdata",
+        str(path),
+        "--year",
+        "2024",
+        "--db",
+        str(db),
+        "--replace",
+        "--partial",
+        "--by",
+        "cán bộ A",
     )
     assert code == 0, out
     assert out["rows_loaded"] == 48 and out["year"] == 2024 and out["replaced"]["data_kind"] == "generated"
@@ -65,7 +75,7 @@ def test_indices_from_imported_microdata_match_a_hand_count(db, tmp_path) -> Non
     frame = microdata_frame(2024, per_psu=20, seed=7)
     path = tmp_path / "phieu.xlsx"
     frame.to_excel(path, index=False, sheet_name="du_lieu")
-    code, out = run_cli("microdata", str(path), "--year", "2024", "--db", str(db), "--replace")
+    code, out = run_cli("microdata", str(path), "--year", "2024", "--db", str(db), "--replace", "--partial")
     assert code == 0, out
     with _con(db) as con:
         result = compute_indices(con, 2024, "province").set_index(["unit_id", "index_code"])
@@ -87,7 +97,7 @@ def test_identifying_columns_never_stored_or_archived(db, tmp_path) -> None:
     frame["Địa chỉ"] = "Số 1 Phố Huế"
     path = tmp_path / "pii.csv"
     frame.to_csv(path, index=False)
-    code, out = run_cli("microdata", str(path), "--year", "2024", "--db", str(db), "--replace")
+    code, out = run_cli("microdata", str(path), "--year", "2024", "--db", str(db), "--replace", "--partial")
     assert code == 0, out
     assert {w["code"] for w in out["warnings"]} >= {"identifying_drop"}
     assert sorted(out["summary"]["identifying_columns"]) == ["address", "name", "phone"]
@@ -106,7 +116,7 @@ def test_hash_mode_keeps_only_salted_hashes(db, tmp_path, monkeypatch) -> None:
     path = tmp_path / "pii.csv"
     frame.to_csv(path, index=False)
     code, out = run_cli(
-        "microdata", str(path), "--year", "2024", "--db", str(db), "--replace", "--pii", "hash"
+        "microdata", str(path), "--year", "2024", "--db", str(db), "--replace", "--partial", "--pii", "hash"
     )
     assert code == 0, out
     with _con(db) as con:
@@ -127,7 +137,7 @@ def test_2025_wave_uses_the_34_province_geography(db, tmp_path) -> None:
     frame["district"] = "Quận Ba Đình"
     path = tmp_path / "m2025.csv"
     frame.to_csv(path, index=False, sep=";")
-    code, out = run_cli("microdata", str(path), "--year", "2025", "--db", str(db), "--replace")
+    code, out = run_cli("microdata", str(path), "--year", "2025", "--db", str(db), "--replace", "--partial")
     assert code == 0, out
     assert "district_ignored_2025" in {w["code"] for w in out["warnings"]}
     with _con(db) as con:
@@ -149,7 +159,7 @@ def test_fresh_database_is_created_with_reference_data(tmp_path) -> None:
     path = tmp_path / "m2023.csv"
     frame.to_csv(path, index=False)
     target = tmp_path / "new" / "sipas.duckdb"
-    code, out = run_cli("microdata", str(path), "--year", "2023", "--db", str(target))
+    code, out = run_cli("microdata", str(path), "--year", "2023", "--db", str(target), "--partial")
     assert code == 0, out
     with duckdb.connect(str(target), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM admin_unit").fetchone()[0] > 14_000

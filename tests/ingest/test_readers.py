@@ -263,11 +263,27 @@ def test_file_too_large_checked_before_reading(tmp_path, monkeypatch):
 
 def test_max_import_bytes_env(monkeypatch):
     monkeypatch.delenv("SIPAS_IMPORT_MAX_MB", raising=False)
-    assert max_import_bytes() == 200 * MIB
+    assert max_import_bytes() == 100 * MIB
     monkeypatch.setenv("SIPAS_IMPORT_MAX_MB", "5")
     assert max_import_bytes() == 5 * MIB
     monkeypatch.setenv("SIPAS_IMPORT_MAX_MB", "lots")
-    assert max_import_bytes() == 200 * MIB
+    assert max_import_bytes() == 100 * MIB
+
+
+def test_unpacked_and_row_limits_env(tmp_path, monkeypatch):
+    for name in ("SIPAS_IMPORT_MAX_UNPACKED_MB", "SIPAS_IMPORT_MAX_ROWS"):
+        monkeypatch.delenv(name, raising=False)
+    assert readers.max_unpacked_bytes() == 300 * MIB and readers.max_import_rows() == 1_000_000
+    monkeypatch.setenv("SIPAS_IMPORT_MAX_UNPACKED_MB", "-3")
+    monkeypatch.setenv("SIPAS_IMPORT_MAX_ROWS", "inf")
+    assert readers.max_unpacked_bytes() == 300 * MIB and readers.max_import_rows() == 1_000_000
+    monkeypatch.setenv("SIPAS_IMPORT_MAX_ROWS", "2")  # read_table's default row limit
+    path = write(tmp_path, "t.csv", "STT,Tỉnh\n1,a\n2,b\n3,c\n")
+    with pytest.raises(ReadError) as exc:
+        read_table(path, header_score=score)
+    (problem,) = exc.value.problems
+    assert problem.code == "too_many_rows" and "SIPAS_IMPORT_MAX_ROWS" in problem.message_vi
+    assert len(read_table(path, header_score=score, max_rows=3).rows) == 3  # an explicit limit wins
 
 
 @pytest.mark.parametrize(
@@ -531,6 +547,136 @@ def test_xlsx_zip_bomb(tmp_path, max_bytes):
     with pytest.raises(ReadError) as exc:
         read_table(path, header_score=score, max_bytes=max_bytes)
     assert codes(exc) == ["xlsx_too_large_uncompressed"]
+
+
+def test_xlsx_unpacked_limit_env(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    wb.active.append(["STT", "Tỉnh", "Ghi chú"])
+    for k in range(4000):  # ≈ 0.3 MB of sheet XML, compressed ≈ 10:1 (no ratio alarm)
+        wb.active.append([k, f"Tỉnh {k}", f"dòng {k * 7919 % 10007} ghi chú dài hơn một chút"])
+    path = save(wb, tmp_path / "t.xlsx")
+    monkeypatch.setenv("SIPAS_IMPORT_MAX_UNPACKED_MB", "0.25")
+    with pytest.raises(ReadError) as exc:
+        read_table(path, header_score=score)
+    (problem,) = exc.value.problems
+    assert problem.code == "xlsx_too_large_uncompressed" and "limit 0.2" in problem.message_en
+    assert "SIPAS_IMPORT_MAX_UNPACKED_MB" in problem.message_vi
+    monkeypatch.setenv("SIPAS_IMPORT_MAX_UNPACKED_MB", "1")
+    assert len(read_table(path, header_score=score).rows) == 4000
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def with_sheet_xml(tmp_path: Path, rows_xml: str, tail: str = "") -> Path:
+    """A workbook saved by openpyxl whose first sheet's XML is replaced by `rows_xml` inside <sheetData> (no
+    <dimension>), then `tail` (e.g. <mergeCells>); shared strings 0 'STT', 1 'Tỉnh', 2 'Chỉ số SIPAS'."""
+    wb = openpyxl.Workbook()
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path = tmp_path / "hand.xlsx"
+    xml = f'<worksheet xmlns="{MAIN_NS}"><sheetData>{rows_xml}</sheetData>{tail}</worksheet>'
+    sst = f'<sst xmlns="{MAIN_NS}"><si><t>STT</t></si><si><t>Tỉnh</t></si><si><t>Chỉ số SIPAS</t></si></sst>'
+    parts = {"xl/worksheets/sheet1.xml": xml, "xl/sharedStrings.xml": sst}
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename).decode()
+            if info.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')  # fmt: skip
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship Id="rIdS" Target="sharedStrings.xml" Type='
+                                    '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                    'sharedStrings"/></Relationships>')  # fmt: skip
+            dst.writestr(info.filename, parts.pop(info.filename, data))
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return path
+
+
+def test_xlsx_streamed_cells_as_openpyxl_gives_them(tmp_path):
+    """Rows and cells without references, a gap, inline strings, shared strings, errors; a duplicated row."""
+    rows = (
+        '<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c t="inlineStr"><is><t>Chỉ số SIPAS</t></is></c></row>'
+        '<row><c><v>1</v></c><c t="inlineStr"><is><t xml:space="preserve"> Hà  Nội </t></is></c>'
+        "<c><v>82.5</v></c></row>"
+        '<row r="4"><c r="A4"><v>2</v></c><c r="B4" t="e"><v>#N/A</v></c><c r="C4"><v>1E2</v></c></row>'
+        '<row r="5"><c r="C5"><v>7</v></c></row><row r="5"><c r="A5"><v>3</v></c></row>'
+    )
+    table = read_table(with_sheet_xml(tmp_path, rows), header_score=score)
+    assert table.columns == ["STT", "Tỉnh", "Chỉ số SIPAS"] and table.header_row == 1
+    assert table.rows == [[1, "Hà Nội", 82.5], [2, "#N/A", 100.0], [3, None, 7]]
+    assert table.row_numbers == [2, 4, 5]
+
+
+def test_xlsx_streamed_formulas_and_logical_values(tmp_path):
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="str"><f>"Huế"</f><v>Huế</v></c>'
+        '<c r="C2" t="b"><v>1</v></c></row>'
+        '<row r="3"><c r="A3"><v>2</v></c><c r="C3"><f t="shared" ref="C3:C4" si="0">A3*2</f><v>4</v></c></row>'
+        '<row r="4"><c r="A4"><v>3</v></c><c r="C4"><f t="shared" si="0"/><v>6</v></c></row>'
+        '<row r="5"><c r="A5"><v>4</v></c><c r="C5"><f t="array" ref="C5">SUM(A1:A4)</f><v>10</v></c></row>'
+    )
+    with pytest.raises(ReadError) as exc:
+        read_table(with_sheet_xml(tmp_path, rows), header_score=score)
+    found = {(p.code, p.row, p.value) for p in exc.value.problems}
+    assert found == {
+        ("formula", 2, '="Huế"'),
+        ("cell_type", 2, "TRUE"),
+        ("formula", 3, "=A3*2"),
+        ("formula", 4, "=A4*2"),  # a shared formula, translated as Excel shows it
+        ("formula", 5, "=SUM(A1:A4)"),
+    }
+
+
+def test_xlsx_merged_ranges_bounded(tmp_path):
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>Hà Nội</t></is></c>'
+        '<c r="C2"><v>80</v></c></row>'
+        '<row r="3"><c r="A3"><v>2</v></c><c r="C3"><v>81</v></c></row>'
+    )
+    # a province merged down over 2 million rows: clipped to the rows that hold cells
+    path = with_sheet_xml(tmp_path, rows, '<mergeCells count="1"><mergeCell ref="B2:B2000000"/></mergeCells>')
+    table = read_table(path, header_score=score)
+    assert table.rows == [[1, "Hà Nội", 80], [2, "Hà Nội", 81]] and table.row_numbers == [2, 3]
+    # a merge over a whole sheet's width and height: refused before filling anything
+    rows += '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    path = with_sheet_xml(
+        tmp_path, rows, '<mergeCells count="1"><mergeCell ref="A4:XFD1048576"/></mergeCells>'
+    )
+    with pytest.raises(ReadError) as exc:
+        read_table(path, header_score=score)
+    (problem,) = exc.value.problems
+    assert problem.code == "xlsx_merge_too_large" and "Unmerge" in problem.message_en
+    assert "Bỏ gộp ô" in problem.message_vi and "1.000.000" in problem.message_vi
+    path = with_sheet_xml(tmp_path, rows, '<mergeCells count="1"><mergeCell ref="B2:nonsense"/></mergeCells>')
+    with pytest.raises(ReadError) as exc:
+        read_table(path, header_score=score)
+    assert codes(exc) == ["xlsx_broken"]
+
+
+def test_xlsx_read_streamed_with_bounded_memory(tmp_path):
+    """25,000 cells are read without openpyxl's cell objects: Python allocates ≈ 120 bytes per cell at the
+    peak (loading the workbook with openpyxl's cells took ≈ 400 bytes per cell)."""
+    import tracemalloc
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Số liệu")
+    ws.append(["STT", "Tỉnh", "Chỉ số SIPAS", "Xếp hạng", "Ghi chú"])
+    for k in range(5_000):
+        ws.append([k, "Hà Nội" if k % 2 else "Huế", 80 + k % 17 / 10, k % 63 + 1, "x"])
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    tracemalloc.start()
+    try:
+        table = read_table(path, header_score=score)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(table.rows) == 5_000 and table.rows[1] == [1, "Hà Nội", 80.1, 2, "x"]
+    assert peak < 5 * MIB, f"{peak / MIB:.1f} MB"
 
 
 # --------------------------------------------------------------------------------------- parse_number

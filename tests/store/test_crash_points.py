@@ -37,7 +37,7 @@ def _killed_at(point: str, db: Path, csv: Path) -> None:
     """Run an import in a child process told to wait at `point`, and kill -9 it there."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "SIPAS_FAULT_PAUSE": point}
     args = [sys.executable, "-m", "ingest", "microdata", str(csv), "--year", "2024", "--db", str(db),
-            "--replace"]  # fmt: skip
+            "--replace", "--partial"]  # fmt: skip
     proc = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     seen = []
@@ -60,7 +60,9 @@ def _killed_at(point: str, db: Path, csv: Path) -> None:
 def test_kill_at_every_phase_leaves_the_store_and_is_cleaned_up(db: Path, tmp_path: Path) -> None:
     first = tmp_path / "first.csv"
     microdata_frame(2024, seed=3).to_csv(first, index=False)
-    plan, result = ingest.import_file("microdata", first, 2024, db=db, principal=CLI_ADMIN, replace=True)
+    plan, result = ingest.import_file(
+        "microdata", first, 2024, db=db, principal=CLI_ADMIN, replace=True, partial=True
+    )
     assert result is not None, plan.problems.listed
     (archive_dir(db) / "half-written.csv.tmp").write_text("x")  # as a kill inside `load.archive` leaves it
     cleanup.at_start(db)
@@ -89,3 +91,20 @@ def test_clean_at_start_waits_for_a_running_import(db: Path) -> None:
         assert cleanup.at_start(db) == []
         assert half.exists()
     assert half in cleanup.at_start(db) and not half.exists()
+
+
+def test_stale_upload_copies_and_worker_folders_go_at_start(db: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cleanup, "upload_dir", lambda: tmp_path)
+    old_upload = tmp_path / f"{cleanup.UPLOAD_PREFIX}abc.csv"
+    old_upload.write_text("Nguyễn Văn An,0912345678")
+    old_check = tmp_path / f"{cleanup.CHECK_PREFIX}xyz"
+    old_check.mkdir()
+    (old_check / "result.pickle").write_bytes(b"rows")
+    fresh = tmp_path / f"{cleanup.UPLOAD_PREFIX}now.csv"  # a check running now
+    fresh.write_text("x")
+    stale = time.time() - cleanup.STALE_UPLOAD_S - 60
+    for path in (old_upload, old_check):
+        os.utime(path, (stale, stale))
+    removed = cleanup.at_start(db)
+    assert old_upload in removed and old_check in removed
+    assert not old_upload.exists() and not old_check.exists() and fresh.exists()

@@ -86,3 +86,20 @@ def test_new_versions_are_private(tmp_path) -> None:
     assert stat.S_IMODE(work.stat().st_mode) == 0o600
     assert stat.S_IMODE(versions.versions_dir(db).stat().st_mode) == 0o700
     assert stat.S_IMODE(versions.history_path(db).stat().st_mode) == 0o600
+
+
+def test_pin_from_the_command_line(db: Path, tmp_path: Path, monkeypatch) -> None:
+    from tests.ingest.conftest import run_cli
+
+    monkeypatch.setenv("SIPAS_ACCESS_DB", str(tmp_path / "access.duckdb"))
+    work, final = versions.new_work_file(db, "microdata_2024")
+    versions.publish(db, work, final)  # the plain demo file is kept as the 'initial' version
+    name = versions.list_versions(db)[0].path.name
+    code, out = run_cli("pin", name, "--db", str(db))
+    assert code == 0 and out["pinned"] is True
+    code, out = run_cli("versions", "--db", str(db))
+    assert [v["pinned"] for v in out["versions"]] == [True, False]
+    code, out = run_cli("pin", name, "--off", "--db", str(db))
+    assert code == 0 and out["pinned"] is False
+    code, out = run_cli("pin", "nope.duckdb", "--db", str(db))
+    assert code == 2 and out["errors"][0]["code"] == "version_unknown"

@@ -99,7 +99,7 @@ def test_importer_inputs_exist(app: AppTest) -> None:
     uploader = app.file_uploader[0]
     assert uploader.label == t("data.import.file", "vi")
     assert sorted(uploader.allowed_type) == [".csv", ".xlsx"]
-    assert "200 MB" in uploader.help  # ingest.readers.max_import_bytes() by default
+    assert "100 MB" in uploader.help  # ingest.readers.max_import_bytes() by default
     assert not [b for b in app.button if b.key == "data-import-confirm"]  # nothing to confirm before a check
 
     app.radio(key="data-import-kind").set_value("published").run()
@@ -192,6 +192,10 @@ def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monke
     assert app.button(key="data-import-confirm").disabled  # 2024 is loaded: 'replace' not ticked yet
     assert t("data.import.blocked_replace", "vi") in texts(app.caption)
     app.checkbox(key="data-import-replace").check().run()
+    assert app.button(key="data-import-confirm").disabled  # 2 of 63 provinces: a partial wave
+    assert t("data.import.blocked_partial", "vi") in texts(app.caption)
+    assert t("data.import.partial", "vi", year=2024, k=2, n=63) in texts(app.warning)
+    app.checkbox(key="data-import-partial").check().run()
     assert not app.button(key="data-import-confirm").disabled
 
     with versions.import_lock(db_copy):  # another import is running
@@ -216,8 +220,50 @@ def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monke
                          source=t("data.source_generated", "vi"))  # fmt: skip
     stored = next(d.value for d in app.dataframe if t("data.versions.current", "vi") in d.value.columns)
     assert stored[t("data.versions.current", "vi")].tolist() == [True, False]  # new version, the demo kept
+    assert t("common.partial_notice", "vi", year=2024, k=2, n=63) in texts(app.warning)
+    assert t("common.demo_notice", "vi") not in texts(app.warning)
     assert not app.file_uploader[0].value  # a fresh, empty uploader after the import
 
     upload(app, "phieu_2024_lan2.csv", data)  # the same bytes again
     assert any("đã được nạp" in i and md("phieu_2024.csv") in i for i in texts(app.info))
     assert not [b for b in app.button if b.key == "data-import-confirm"]
+
+
+def test_an_administrator_pins_and_restores_a_version(app: AppTest, db_copy: Path) -> None:
+    work, final = versions.new_work_file(db_copy, "microdata_2024")
+    versions.publish(db_copy, work, final)  # the demo file is kept as the 'initial' version
+    initial = versions.list_versions(db_copy)[0].path.name
+    open_page(app, PAGE, {"year": "2024"}, "vi")
+    assert not app.exception
+    stored = next(d.value for d in app.dataframe if t("data.versions.kept", "vi") in d.value.columns)
+    kept = dict(
+        zip(stored[t("data.versions.name", "vi")], stored[t("data.versions.kept", "vi")], strict=True)
+    )
+    assert t("data.versions.kept_first", "vi") in kept[initial]
+    assert t("data.versions.kept_current", "vi") in kept[final.name]
+    chooser = app.selectbox(key="data-version-choose")
+    assert chooser.options == [final.name, initial]  # newest first
+    chooser.set_value(initial).run()
+    app.button(key="data-version-pin").click().run()
+    assert not app.exception and versions.list_versions(db_copy)[0].pinned
+    assert t("data.versions.pinned_done", "vi", name=md(initial)) in texts(app.success)
+    assert app.button(key="data-version-restore").disabled  # not before the confirmation is ticked
+    app.checkbox(key="data-version-sure").check().run()
+    app.button(key="data-version-restore").click().run()
+    assert not app.exception
+    assert db_copy.resolve().name == initial
+    assert t("data.versions.restored", "vi", name=md(initial)) in texts(app.success)
+    actions = audit.read(ADMIN, actor=TEST_ADMIN)["action"].tolist()
+    assert actions[:2] == ["restore", "pin"]  # newest first
+
+
+def test_an_officer_sees_versions_but_cannot_change_them(app: AppTest, db_copy: Path) -> None:
+    from tests.views.conftest import signed_in
+
+    work, final = versions.new_work_file(db_copy, "microdata_2024")
+    versions.publish(db_copy, work, final)
+    signed_in(app, "can-bo-ha-noi", "officer", ("P63-01",))
+    open_page(app, PAGE, {"year": "2024"}, "vi")
+    assert not app.exception
+    assert not [s for s in app.selectbox if s.key == "data-version-choose"]
+    assert not [b for b in app.button if b.key in ("data-version-pin", "data-version-restore")]
