@@ -112,6 +112,18 @@ def history_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
     def kind(k: str) -> str:
         return t(f"data.log.kind_{k}", lang) if k in LOG_KINDS else str(k)
 
+    def covered(note: object) -> str:
+        """'2/63 … (partial import, confirmed)' from the log note's summary (`ingest.coverage`)."""
+        try:
+            summary = json.loads(note).get("summary") or {} if isinstance(note, str) else {}
+        except (ValueError, AttributeError):
+            return ""
+        c = summary.get("coverage") if isinstance(summary, dict) else None
+        if not isinstance(c, dict) or not c.get("design_provinces"):
+            return ""
+        text = t("common.coverage", lang, k=c.get("provinces"), n=c.get("design_provinces"))
+        return f"{text} ({t('data.log.partial', lang)})" if summary.get("partial") else text
+
     frame = log.sort_values("imported_at", ascending=False)
     out = pd.DataFrame(
         {
@@ -122,6 +134,9 @@ def history_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("data.log.rows", lang): frame["rows_loaded"].astype("Int64"),
             t("data.log.who", lang): frame["imported_by"],
             t("data.log.replaced", lang): frame["replaced"].map(replaced),
+            t("data.log.coverage", lang): (
+                frame["note"] if "note" in frame else pd.Series("", frame.index)
+            ).map(covered),
         }
     )
     return out.reset_index(drop=True)

@@ -1,5 +1,5 @@
 """Data import: respondent microdata and published tables, validated before anything is written, loaded in one
-transaction into a new database version (see `store.versions`), with the raw file archived and the import logged.
+transaction into a new database version (see `store.versions`), with the loaded columns archived and the import logged.
 
 Command line: ``python -m ingest --help`` (template / microdata / published / versions / restore).
 

@@ -25,7 +25,7 @@ from content.units import unit_names
 from i18n import fmt_number, t
 from i18n.markup import md
 from ingest import readers, worker
-from ingest.microdata import PII_MODES, pii_mode
+from ingest.microdata import PII_MODES, SaltError, pii_mode
 from ingest.plan import Plan
 from ingest.published import LEVELS
 from ingest.readers import MIB, max_import_bytes
@@ -144,7 +144,7 @@ def _prepare(
                                   **options)  # fmt: skip
             refusal = ingest.access_refusal(who, plan, source.cursor(store_key)) if plan.ok else None
     except Exception as exc:  # never a traceback, on the page or in the server's log
-        st.error(t("data.import.check_failed", lang, error=f"{type(exc).__name__}: {exc}"))
+        st.error(t("data.import.check_failed", lang, error=md(f"{type(exc).__name__}: {exc}")))
         return None
     st.session_state[PLAN_KEY] = (key, (plan, refusal))
     return plan, refusal
@@ -199,10 +199,14 @@ def _summary(plan: Plan, lang: str) -> None:
         column.metric(t(f"data.import.m_{k}", lang), fmt_number(s.get(k), lang, 0))
     if plan.kind == "published":
         columns[-1].metric(t("data.import.m_index_codes", lang), len(s.get("index_codes", [])),
-                           help=", ".join(s.get("index_codes", [])))  # fmt: skip
+                           help=md(", ".join(s.get("index_codes", []))))  # fmt: skip
     st.caption(t("data.import.details", lang, methodology=s.get("methodology_id") or "–",
-                 geo=s.get("geo_version") or "–", sheet=s.get("sheet") or "–",
-                 encoding=s.get("encoding") or "–", header=s.get("header_row") or "–"))  # fmt: skip
+                 geo=s.get("geo_version") or "–", sheet=md(s.get("sheet") or "–"),
+                 encoding=md(s.get("encoding") or "–"), header=s.get("header_row") or "–"))  # fmt: skip
+    if s.get("columns_not_stored"):
+        st.caption(t("data.import.not_stored", lang, n=fmt_number(s["columns_not_stored"], lang, 0)))
+    if s.get("respondent_ids_hashed"):
+        st.caption(t("data.import.ids_hashed", lang, n=fmt_number(s["respondent_ids_hashed"], lang, 0)))
     if s.get("identifying_columns"):
         handling = t(f"data.import.identifying_{s.get('identifying_handling') or 'drop'}", lang)
         st.warning(
@@ -275,8 +279,11 @@ def _run_import(kind: str, year: int, options: dict, who: Principal, upload, dat
     except versions.ImportBusyError:
         st.error(t("ingest.problem.import_busy", lang, value=target.name))
         return
+    except SaltError as exc:  # the secret salt is misplaced or broken: its own bilingual reason
+        st.error(exc.problem.message_vi if lang == "vi" else exc.problem.message_en)
+        return
     except Exception as exc:  # never a traceback, on the page or in the server's log
-        st.error(t("data.import.failed", lang, error=f"{type(exc).__name__}: {exc}"))
+        st.error(t("data.import.failed", lang, error=md(f"{type(exc).__name__}: {exc}")))
         return
     if result is None:
         if plan.status == "unchanged":

@@ -14,7 +14,7 @@ import pytest
 
 import ingest
 from access import audit
-from access.scope import ADMIN, PUBLIC, AccessDenied, Principal, Scope
+from access.scope import ADMIN, CLI_ADMIN, PUBLIC, AccessDenied, Principal, Scope
 from store import versions
 from tests.ingest.builders import microdata_frame
 
@@ -102,9 +102,19 @@ def test_account_command_line(tmp_path: Path, demo_db_path: Path) -> None:
     listing = _users("list", env=env)
     assert "can-bo\tofficer\tP34-01" in listing.stdout and "quan-tri\tadmin" in listing.stdout
     assert password not in listing.stdout
+    os.environ["SIPAS_ACCESS_DB"], saved = env["SIPAS_ACCESS_DB"], os.environ.get("SIPAS_ACCESS_DB")
+    try:  # a row whose text a spreadsheet would run (a file name, say): exported inert
+        audit.record(CLI_ADMIN, "import_refused", detail='=HYPERLINK("http://evil.example","x")')
+    finally:
+        if saved is None:
+            os.environ.pop("SIPAS_ACCESS_DB")
+        else:
+            os.environ["SIPAS_ACCESS_DB"] = saved
     out = tmp_path / "audit.csv"
     exported = _users("audit", "--csv", str(out), env=env)
-    assert exported.returncode == 0 and "account_add" in out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8")
+    assert exported.returncode == 0 and "account_add" in text
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
     assert _users("audit", "--verify", env=env).returncode == 0
 
 

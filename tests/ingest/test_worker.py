@@ -51,14 +51,16 @@ def rss_mb() -> float:
 
 
 def children() -> list[int]:
-    """Processes whose parent is this process."""
+    """Import workers (`python -m ingest.worker`) whose parent is this process (other children, such as a
+    browser test's server started earlier in the same pytest worker, are not counted)."""
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             text = status.read_text()
+            command = (status.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if f"\nPPid:\t{os.getpid()}\n" in text:
+        if f"\nPPid:\t{os.getpid()}\n" in text and b"ingest.worker" in command:
             found.append(int(status.parent.name))
     return found
 

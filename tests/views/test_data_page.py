@@ -82,7 +82,7 @@ def test_page_renders_every_section(app: AppTest, demo_db_path: Path, lang: str)
 
     history = next(d.value for d in app.dataframe if t("data.log.who", lang) in d.value.columns)
     assert history[t("data.log.kind", lang)].tolist() == [t("data.log.kind_demo", lang)]
-    columns = ("when", "kind", "year", "file", "rows", "who", "replaced")
+    columns = ("when", "kind", "year", "file", "rows", "who", "replaced", "coverage")
     assert history.columns.tolist() == [t(f"data.log.{c}", lang) for c in columns]
     assert t("data.versions.none", lang) in texts(app.caption)  # the demo is a plain file: no versions yet
     assert any("python -m ingest restore NAME" in c for c in texts(app.caption))
@@ -213,6 +213,7 @@ def test_import_busy_then_done_then_unchanged(app: AppTest, db_copy: Path, monke
     assert waves.loc[2024, t("data.col_source", "vi")].startswith("phieu_2024.csv")
     history = next(d.value for d in app.dataframe if t("data.log.who", "vi") in d.value.columns)
     assert history[t("data.log.who", "vi")].iloc[0] == TEST_ADMIN
+    assert history[t("data.log.coverage", "vi")].iloc[0] == "2/63 tỉnh (nạp một phần, đã xác nhận)"
     logged = audit.read(ADMIN, actor=TEST_ADMIN)
     assert logged["action"].iloc[0] == "replace" and "phieu_2024.csv" in logged["detail"].iloc[0]
     replaced = history[t("data.log.replaced", "vi")].iloc[0]  # what was replaced: the demo's 2024
