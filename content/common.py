@@ -166,13 +166,40 @@ def coverage_text(filters: Filters) -> str | None:
     return t("common.coverage", filters.lang, k=k, n=n)
 
 
-def n_caption(filters: Filters, n: float | None, source_key: str | None = None, **extra: object) -> str:
+def span_source_key(key: StoreKey, years: object) -> str:
+    """The source of a figure spanning `years`: demo data when every wave is generated, the imported survey
+    when none is, else both (each row's source is in its file's source column)."""
+    waves = source.waves(key)
+    kinds = set(waves.loc[waves["year"].isin({int(y) for y in years}), "data_kind"])
+    if kinds <= {"generated"}:
+        return "common.source_demo"
+    return "common.source_mixed" if "generated" in kinds else "common.source_survey"
+
+
+def partial_waves_note(key: StoreKey, years: object, filters: Filters) -> Note | None:
+    """A warning naming the partial waves (`Filters.partial`) among `years` other than the filters' own
+    (whose page header already says so): for views that span several waves."""
+    partial = []
+    for year in sorted({int(y) for y in years}):
+        k, n = source.coverage(key, year)
+        if year != filters.year and 0 < k < n:
+            partial.append(t("common.partial_wave_item", filters.lang, year=year, k=k, n=n))
+    if not partial:
+        return None
+    return Note("warning", t("common.partial_waves", filters.lang, waves="; ".join(partial)))
+
+
+def n_caption(
+    filters: Filters, n: float | None, source_key: str | None = None, *, span: bool = False, **extra: object
+) -> str:
     """Caption text: respondents, the provinces covered (national views, and any view of a partial wave)
-    and the source (`source_key`, default: generated demo data for a demo wave, else the imported survey)."""
+    and the source (`source_key`, default: generated demo data for a demo wave, else the imported survey).
+    `span`: the figure spans several waves, so one wave's coverage does not apply (give its source from
+    `span_source_key`)."""
     parts = []
     if n is not None and not pd.isna(n):
         parts.append(t("common.n_respondents", filters.lang, n=fmt_number(n, filters.lang, 0)))
-    covered = coverage_text(filters)
+    covered = None if span else coverage_text(filters)
     if covered and (filters.is_nation or filters.partial):
         parts.append(covered)
     if source_key is None:

@@ -403,7 +403,10 @@ def _history(
     data = frame[["series", "holder", "year", "index_code", "index_name", "value", "ci_low", "ci_high", "n",
                   "flags"]].assign(series=frame["series"].map(series_names))  # fmt: skip
     out.history_chart = common.chart("profile-history-chart", figure, data,
-                                     common.n_caption(filters, None), filters)  # fmt: skip
+                                     common.n_caption(filters, None, common.span_source_key(key, frame["year"]), span=True), filters)  # fmt: skip
+    partial = common.partial_waves_note(key, frame["year"], filters)
+    if partial is not None:
+        out.history_notes.append(partial)
 
 
 def best_province(key: StoreKey, year: int) -> pd.Series | None:

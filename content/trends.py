@@ -299,9 +299,12 @@ def build(
         "trends-lines", figure,
         series[["series", "unit", "year", "source_unit", "index_code", "value", "ci_low", "ci_high", "n",
                 "flags"]],
-        common.n_caption(filters, series["n"].sum()), filters,
+        common.n_caption(filters, series["n"].sum(), common.span_source_key(key, series["year"]), span=True), filters,
     )  # fmt: skip
     out.facts["series"] = series.drop(columns="hover")
+    partial = common.partial_waves_note(key, series["year"], filters)
+    if partial is not None:
+        out.header.notices.append(partial)
 
     out.yoy_title = t("trends.yoy_title", lang)
     yoy = _changes(key, chosen, index_code, filters.scope)
@@ -329,5 +332,5 @@ def build(
             figure = rank_bump(drawn, title, subtitle, t("trends.rank_axis", lang), breaks, lang)
             figure = _settled(figure)
             out.ranks = common.chart("trends-ranks", figure, bump.drop(columns="hover"),
-                                     common.n_caption(filters, bump["n"].sum()), filters)  # fmt: skip
+                                     common.n_caption(filters, bump["n"].sum(), common.span_source_key(key, bump["year"]), span=True), filters)  # fmt: skip
     return out

@@ -141,6 +141,9 @@ def table(item: Table | None, container: object = st, lang: str = "vi", download
         )
         for column, text in item.links.items()
     }
+    if item.frame.empty:  # Streamlit would draw an empty grid saying "empty" (in English)
+        container.caption(t("table.empty", lang))
+        return
     styler, settings = styled_frame(item.frame, lang, item.key)
     config = settings | config
     container.dataframe(styler, hide_index=True, key=item.key, column_config=config or None)

@@ -11,8 +11,9 @@ import duckdb
 import pandas as pd
 
 import ingest
-from access.scope import CLI_ADMIN
-from content import source
+from access.scope import ADMIN, CLI_ADMIN
+from content import overview, selection, source, trends
+from i18n import t
 from tests.ingest.builders import microdata_frame
 from tests.ingest.conftest import fingerprint
 
@@ -40,7 +41,19 @@ def test_a_partial_wave_needs_a_confirmation_and_is_flagged(db: Path, tmp_path: 
         note = con.execute("SELECT note FROM import_log ORDER BY import_id DESC LIMIT 1").fetchone()[0]
     assert json.loads(note)["summary"]["partial"] is True
     current = db.resolve()
-    assert source.coverage((str(current), current.stat().st_mtime), 2024) == (2, 63)
+    key = (str(current), current.stat().st_mtime)
+    assert source.coverage(key, 2024) == (2, 63)
+    # every page of 2024 warns, and national figures state their coverage; a later wave's trends say it too
+    filters = selection.filters_for(key, "vi", 2024, "VN", "63", ADMIN)
+    assert filters.partial and filters.coverage == (2, 63) and filters.data_kind == "microdata"
+    page = overview.build(key, filters)
+    notices = [n.text for n in page.header.notices]
+    assert t("common.partial_notice", "vi", year=2024, k=2, n=63) in notices
+    assert t("common.demo_notice", "vi") not in notices  # imported, not demo data
+    assert page.metrics[0].label == t("overview.kpi_index_partial", "vi", k=2, n=63)
+    assert "2/63 tỉnh" in page.metrics[2].delta
+    later = trends.build(key, selection.filters_for(key, "en", 2025, "VN", "34", ADMIN))
+    assert any("2024: 2/63 provinces" in n.text for n in later.header.notices)
 
 
 def _all_provinces_frame(db: Path) -> pd.DataFrame:
