@@ -13,7 +13,7 @@ import pandas as pd
 from access import audit
 from access.scope import Scope
 from content.model import Note, Table
-from i18n import t
+from i18n import has, t
 
 PERIODS = (1, 7, 30, 365)  # days shown
 ACTIONS = audit.ACTIONS
@@ -35,8 +35,15 @@ class AuditContent:
     facts: dict = field(default_factory=dict)
 
 
-def detail_text(value: object) -> str:
-    """A row's detail as 'key: value · key: value' (stored as JSON), else the text as it is."""
+def _word(kind: str, text: str, lang: str) -> str:
+    """`text` (a detail key or value) in `lang` when the catalogue has `data.audit.<kind>.<text>`."""
+    key = f"data.audit.{kind}.{text}"
+    return t(key, lang) if has(key, lang) else text
+
+
+def detail_text(value: object, lang: str = "en") -> str:
+    """A row's detail as 'key: value · key: value' (stored as JSON; keys and known values in `lang`), else
+    the text as it is."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     try:
@@ -45,8 +52,11 @@ def detail_text(value: object) -> str:
         return str(value)
     if not isinstance(parsed, dict):
         return str(value)
-    return " · ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in parsed.items()
-                      if v not in (None, "", []))  # fmt: skip
+    return " · ".join(
+        f"{_word('key', str(k), lang)}: {', '.join(map(str, v)) if isinstance(v, list) else _word('value', str(v), lang)}"
+        for k, v in parsed.items()
+        if v not in (None, "", [])
+    )
 
 
 def _frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -62,7 +72,7 @@ def _frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("data.audit.col_outcome", lang): rows["outcome"].map(
                 lambda o: t(f"data.audit.outcome.{o}", lang)
             ),
-            t("data.audit.col_detail", lang): rows["detail"].map(detail_text),
+            t("data.audit.col_detail", lang): rows["detail"].map(lambda v: detail_text(v, lang)),
         }
     )
 

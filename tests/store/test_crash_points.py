@@ -37,7 +37,7 @@ def _killed_at(point: str, db: Path, csv: Path) -> None:
     """Run an import in a child process told to wait at `point`, and kill -9 it there."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "SIPAS_FAULT_PAUSE": point}
     args = [sys.executable, "-m", "ingest", "microdata", str(csv), "--year", "2024", "--db", str(db),
-            "--replace", "--partial"]  # fmt: skip
+            "--replace", "--partial", "--in-process"]  # fmt: skip
     proc = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     seen = []
