@@ -44,9 +44,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the test modules that do not need the demo database first (order otherwise kept), so they use
-    the time the background build takes instead of the first database test waiting for it."""
+    the time the background build takes instead of the first database test waiting for it; then the browser
+    tests, then the rest."""
     needs = {item.module.__name__ for item in items if "demo_db_path" in getattr(item, "fixturenames", ())}
-    items.sort(key=lambda item: item.module.__name__ in needs)
+    # among those, the browser tests (the longest files) first, so that two workers do not end with one of
+    # them still running a long file while the other is idle
+    items.sort(
+        key=lambda item: (item.module.__name__ in needs, not item.module.__name__.startswith("tests.e2e."))
+    )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
